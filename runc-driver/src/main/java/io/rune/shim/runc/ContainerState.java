@@ -1,0 +1,4 @@
+package io.rune.shim.runc;
+
+/** The fields of {@code rune state} the shim uses. */
+public record ContainerState(String id, int pid, String status, String bundle) {}

@@ -1,0 +1,141 @@
+package io.rune.shim.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed calls of the rune CLI (runc-compatible). Each method renders its argv, runs it
+ * through the {@link Monitor}, and turns a failure into a {@link RuneException} carrying
+ * rune's last JSON-log error.
+ */
+public final class Rune {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RuneConfig config;
+    private final Monitor monitor;
+    private final RuneLog log;
+
+    public Rune(RuneConfig config, Monitor monitor) {
+        this.config = config;
+        this.monitor = monitor;
+        this.log = config.logPath() == null ? null : new RuneLog(Path.of(config.logPath()));
+    }
+
+    public RuneConfig config() { return config; }
+
+    /** Global flags, in the order go-runc renders them. */
+    List<String> globalArgs() {
+        List<String> a = new ArrayList<>();
+        a.add(config.binary());
+        a.add("--root");
+        a.add(config.root());
+        if (config.debug()) a.add("--debug");
+        if (config.logPath() != null) {
+            a.add("--log");
+            a.add(config.logPath());
+            a.add("--log-format");
+            a.add("json");
+        }
+        if (config.criuPath() != null && !config.criuPath().isEmpty()) {
+            a.add("--criu");
+            a.add(config.criuPath());
+        }
+        if (config.systemdCgroup()) a.add("--systemd-cgroup");
+        return a;
+    }
+
+    List<String> createArgs(String id, CreateOptions o) {
+        List<String> a = globalArgs();
+        a.addAll(List.of("create", "--bundle", o.bundle(), "--pid-file", o.pidFile()));
+        if (o.consoleSocket() != null) a.addAll(List.of("--console-socket", o.consoleSocket()));
+        if (o.noPivot()) a.add("--no-pivot");
+        if (o.noNewKeyring()) a.add("--no-new-keyring");
+        a.add(id);
+        return a;
+    }
+
+    public void create(String id, CreateOptions o, RuneIo io) throws RuneException, IOException, InterruptedException {
+        run("create", createArgs(id, o), null, io);
+    }
+
+    public void start(String id) throws RuneException, IOException, InterruptedException {
+        run("start", args("start", id), null, null);
+    }
+
+    List<String> killArgs(String id, int signal, boolean all) {
+        List<String> a = globalArgs();
+        a.add("kill");
+        if (all) a.add("--all");
+        a.add(id);
+        a.add(Integer.toString(signal));
+        return a;
+    }
+
+    public void kill(String id, int signal, boolean all) throws RuneException, IOException, InterruptedException {
+        run(all ? "killall" : "kill", killArgs(id, signal, all), null, null);
+    }
+
+    List<String> deleteArgs(String id, boolean force) {
+        List<String> a = globalArgs();
+        a.add("delete");
+        if (force) a.add("--force");
+        a.add(id);
+        return a;
+    }
+
+    public void delete(String id, boolean force) throws RuneException, IOException, InterruptedException {
+        run("delete", deleteArgs(id, force), null, null);
+    }
+
+    public ContainerState state(String id) throws RuneException, IOException, InterruptedException {
+        CommandResult r = run("state", args("state", id), null, null);
+        JsonNode n = JSON.readTree(r.stdout());
+        return new ContainerState(n.path("id").asText(), n.path("pid").asInt(), n.path("status").asText(),
+                n.path("bundle").asText());
+    }
+
+    public List<Integer> ps(String id) throws RuneException, IOException, InterruptedException {
+        List<String> a = globalArgs();
+        a.addAll(List.of("ps", "--format", "json", id));
+        CommandResult r = run("ps", a, null, null);
+        List<Integer> pids = new ArrayList<>();
+        JsonNode n = JSON.readTree(r.stdout());
+        if (n != null) n.forEach(p -> pids.add(p.asInt()));
+        return pids;
+    }
+
+    private List<String> args(String sub, String id) {
+        List<String> a = globalArgs();
+        a.add(sub);
+        a.add(id);
+        return a;
+    }
+
+    private CommandResult run(String op, List<String> argv, byte[] input, RuneIo io)
+            throws RuneException, IOException, InterruptedException {
+        long mark = log == null ? 0 : log.mark();
+        CommandResult r;
+        try {
+            r = monitor.run(argv, input, io);
+        } catch (IOException e) {
+            // e.g. the binary is missing: posix_spawn reports ENOENT with the path
+            throw new RuneException(op, e.getMessage(), -1);
+        }
+        if (r.status() == 0) return r;
+        String msg = log == null ? null : log.lastErrorSince(mark);
+        if (msg == null) {
+            msg = config.binary() + " did not terminate successfully: exit status " + r.status();
+            String out = r.combinedOutput();
+            if (!out.isEmpty()) msg += ": " + out;
+        }
+        throw new RuneException(op, msg, r.status());
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

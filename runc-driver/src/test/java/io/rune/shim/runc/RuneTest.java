@@ -1,0 +1,111 @@
+package io.rune.shim.runc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuneTest {
+    /** Records argv and answers with a scripted result; optionally appends to the log file like rune does. */
+    static final class FakeMonitor implements Monitor {
+        final List<List<String>> calls = new ArrayList<>();
+        CommandResult next = new CommandResult(0, new byte[0], new byte[0]);
+        String appendToLog;
+        Path log;
+
+        @Override
+        public CommandResult run(List<String> argv, byte[] input, RuneIo io) throws java.io.IOException {
+            calls.add(argv);
+            if (appendToLog != null) Files.writeString(log, appendToLog, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return next;
+        }
+    }
+
+    private static RuneConfig config(Path log) {
+        return new RuneConfig("rune", "/run/containerd/rune/default", log.toString(), false, null, false);
+    }
+
+    @Test
+    void createArgvMatchesGoRunc(@TempDir Path dir) throws Exception {
+        FakeMonitor m = new FakeMonitor();
+        Rune r = new Rune(config(dir.resolve("log.json")), m);
+        r.create("c1", new CreateOptions("/b", "/b/init.pid", null, true, true), RuneIo.NULL);
+        assertEquals(List.of("rune", "--root", "/run/containerd/rune/default", "--log", dir.resolve("log.json").toString(),
+                "--log-format", "json", "create", "--bundle", "/b", "--pid-file", "/b/init.pid", "--no-pivot",
+                "--no-new-keyring", "c1"), m.calls.getFirst());
+    }
+
+    @Test
+    void globalFlagsOrderWithCriuAndSystemd() {
+        Rune r = new Rune(new RuneConfig("/opt/rune", "/r/ns", "/b/log.json", true, "/usr/sbin/criu", true), new FakeMonitor());
+        assertEquals(List.of("/opt/rune", "--root", "/r/ns", "--debug", "--log", "/b/log.json", "--log-format", "json",
+                "--criu", "/usr/sbin/criu", "--systemd-cgroup"), r.globalArgs());
+    }
+
+    @Test
+    void killAndDeleteArgv(@TempDir Path dir) {
+        Rune r = new Rune(config(dir.resolve("log.json")), new FakeMonitor());
+        List<String> g = r.globalArgs();
+        assertEquals(List.of("kill", "--all", "c1", "9"), r.killArgs("c1", 9, true).subList(g.size(), g.size() + 4));
+        assertEquals(List.of("kill", "c1", "15"), r.killArgs("c1", 15, false).subList(g.size(), g.size() + 3));
+        assertEquals(List.of("delete", "--force", "c1"), r.deleteArgs("c1", true).subList(g.size(), g.size() + 3));
+        assertEquals(List.of("delete", "c1"), r.deleteArgs("c1", false).subList(g.size(), g.size() + 2));
+    }
+
+    @Test
+    void failureCarriesLastJsonLogErrorOfThisCallOnly(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log.json");
+        Files.writeString(log, "{\"level\":\"error\",\"msg\":\"an old failure\",\"time\":\"2026-01-01T00:00:00Z\"}\n");
+        FakeMonitor m = new FakeMonitor();
+        m.log = log;
+        m.appendToLog = "{\"level\":\"warning\",\"msg\":\"w\",\"time\":\"t\"}\n"
+                + "{\"level\":\"error\",\"msg\":\"first\",\"time\":\"t\"}\n"
+                + "not json at all\n"
+                + "{\"level\":\"error\",\"msg\":\"runc create failed: unable to start container process: exec: \\\"sh\\\": executable file not found in $PATH \",\"time\":\"t\"}\n";
+        m.next = new CommandResult(1, new byte[0], "noise".getBytes(StandardCharsets.UTF_8));
+        Rune r = new Rune(config(log), m);
+        RuneException e = assertThrows(RuneException.class,
+                () -> r.create("c1", new CreateOptions("/b", "/b/init.pid", null, false, false), RuneIo.NULL));
+        assertEquals("OCI runtime create failed: runc create failed: unable to start container process: exec: \"sh\": "
+                + "executable file not found in $PATH", e.getMessage());
+
+        // a later failing call that logs nothing must not repeat the earlier error
+        m.appendToLog = null;
+        m.next = new CommandResult(1, new byte[0], "container does not exist".getBytes(StandardCharsets.UTF_8));
+        RuneException e2 = assertThrows(RuneException.class, () -> r.start("c1"));
+        assertEquals("OCI runtime start failed: rune did not terminate successfully: exit status 1: container does not exist",
+                e2.getMessage());
+        assertTrue(e2.notExist());
+    }
+
+    @Test
+    void missingBinaryIsAClearError(@TempDir Path dir) {
+        Monitor m = (argv, input, io) -> { throw new io.rune.shim.sys.SysException("posix_spawn", "rune", 2); };
+        Rune r = new Rune(config(dir.resolve("log.json")), m);
+        RuneException e = assertThrows(RuneException.class, () -> r.start("c1"));
+        assertTrue(e.getMessage().startsWith("OCI runtime start failed: posix_spawn rune: ENOENT"), e.getMessage());
+    }
+
+    @Test
+    void stateAndPsParseJson(@TempDir Path dir) throws Exception {
+        FakeMonitor m = new FakeMonitor();
+        Rune r = new Rune(config(dir.resolve("log.json")), m);
+        m.next = new CommandResult(0, "{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"pid\":42,\"status\":\"running\",\"bundle\":\"/b\"}"
+                .getBytes(StandardCharsets.UTF_8), new byte[0]);
+        assertEquals(new ContainerState("c1", 42, "running", "/b"), r.state("c1"));
+        m.next = new CommandResult(0, "[14535,14600]".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        assertEquals(List.of(14535, 14600), r.ps("c1"));
+    }
+
+    @Test
+    void lastErrorSkipsNonErrorLevels() {
+        assertNull(RuneLog.lastError("{\"level\":\"info\",\"msg\":\"x\"}\n"));
+        assertEquals("b", RuneLog.lastError("{\"level\":\"error\",\"msg\":\"a\"}\n{\"level\":\"error\",\"msg\":\" b \"}\n"));
+    }
+}

@@ -1,0 +1,250 @@
+package io.rune.shim.sys;
+
+import static io.rune.shim.sys.Native.ADDR;
+import static io.rune.shim.sys.Native.INT;
+import static io.rune.shim.sys.Native.LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/** Process and file-descriptor calls of libc. All fds created here are close-on-exec. */
+public final class Posix {
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_TRUNC = 01000,
+            O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
+    public static final int SIGKILL = 9, SIGTERM = 15;
+    private static final int F_GETFL = 3, F_SETFL = 4;
+    private static final int PR_SET_CHILD_SUBREAPER = 36, PR_SET_PDEATHSIG = 1;
+
+    private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
+    private static final MethodHandle GETEUID = Native.call("geteuid", FunctionDescriptor.of(INT));
+    private static final MethodHandle GETEGID = Native.call("getegid", FunctionDescriptor.of(INT));
+    private static final MethodHandle PRCTL = Native.errnoCall("prctl",
+            FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG));
+    private static final MethodHandle WAIT4 = Native.errnoCall("wait4",
+            FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR));
+    private static final MethodHandle PIPE2 = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle READ = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+    private static final MethodHandle WRITE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+    private static final MethodHandle OPEN = Native.errnoCall("open", FunctionDescriptor.of(INT, ADDR, INT, INT));
+    private static final MethodHandle DUP2 = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle FCNTL = Native.errnoCall("fcntl", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle FCHOWN = Native.errnoCall("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
+
+    private Posix() {}
+
+    public static int getpid() {
+        try { return (int) GETPID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+    }
+
+    public static int geteuid() {
+        try { return (int) GETEUID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+    }
+
+    public static int getegid() {
+        try { return (int) GETEGID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+    }
+
+    /** Orphaned descendants (the container init once rune exits) are re-parented to us. */
+    public static void setChildSubreaper() throws SysException {
+        prctl(PR_SET_CHILD_SUBREAPER, 1, "PR_SET_CHILD_SUBREAPER");
+    }
+
+    private static void prctl(int option, long arg, String what) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int rc = (int) PRCTL.invokeExact(st, option, arg, 0L, 0L, 0L);
+            if (rc != 0) throw new SysException("prctl", what, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * Blocks until any child changes state to exited/killed and reaps it.
+     * Returns null when there are no children (ECHILD). EINTR is retried.
+     */
+    public static WaitStatus waitAnyChild() throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            MemorySegment status = a.allocate(INT);
+            while (true) {
+                int pid = (int) WAIT4.invokeExact(st, -1, status, 0, MemorySegment.NULL);
+                if (pid > 0) return new WaitStatus(pid, status.get(INT, 0));
+                int errno = Native.errno(st);
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.ECHILD) return null;
+                throw new SysException("wait4", "-1", errno);
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A close-on-exec pipe: [0] read end, [1] write end. */
+    public static int[] pipe() throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            MemorySegment fds = a.allocate(INT, 2);
+            int rc = (int) PIPE2.invokeExact(st, fds, O_CLOEXEC);
+            if (rc != 0) throw new SysException("pipe2", null, Native.errno(st));
+            return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void close(int fd) throws SysException {
+        if (fd < 0) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int rc = (int) CLOSE.invokeExact(st, fd);
+            // EINTR on close: the fd is gone anyway on Linux, so it is not an error.
+            if (rc != 0 && Native.errno(st) != Errno.EINTR) throw new SysException("close", "fd " + fd, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** close() for cleanup paths, where a failure has nothing left to tell. */
+    public static void closeQuietly(int fd) {
+        try { close(fd); } catch (SysException ignored) { /* cleanup */ }
+    }
+
+    /** Opens a path close-on-exec. */
+    public static int open(String path, int flags, int mode) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            MemorySegment p = a.allocateFrom(path);
+            while (true) {
+                int fd = (int) OPEN.invokeExact(st, p, flags | O_CLOEXEC, mode);
+                if (fd >= 0) return fd;
+                if (Native.errno(st) != Errno.EINTR) throw new SysException("open", path, Native.errno(st));
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Reads up to len bytes into buf; returns 0 at EOF. EINTR is retried. */
+    public static int read(int fd, MemorySegment buf, long len) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            while (true) {
+                long n = (long) READ.invokeExact(st, fd, buf, len);
+                if (n >= 0) return (int) n;
+                if (Native.errno(st) != Errno.EINTR) throw new SysException("read", "fd " + fd, Native.errno(st));
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Writes all len bytes of buf (loops over short writes). */
+    public static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            long off = 0;
+            while (off < len) {
+                long n = (long) WRITE.invokeExact(st, fd, buf.asSlice(off), len - off);
+                if (n < 0) {
+                    if (Native.errno(st) == Errno.EINTR) continue;
+                    throw new SysException("write", "fd " + fd, Native.errno(st));
+                }
+                off += n;
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void writeFully(int fd, byte[] data) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
+            writeFully(fd, buf, data.length);
+        }
+    }
+
+    /** Reads until EOF. */
+    public static byte[] readAll(int fd) throws SysException {
+        var out = new java.io.ByteArrayOutputStream();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(8192);
+            int n;
+            while ((n = read(fd, buf, buf.byteSize())) > 0) {
+                out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    public static void dup2(int from, int to) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int rc = (int) DUP2.invokeExact(st, from, to);
+            if (rc < 0) throw new SysException("dup2", from + " -> " + to, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void setBlocking(int fd, boolean blocking) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int fl = (int) FCNTL.invokeExact(st, fd, F_GETFL, 0);
+            if (fl < 0) throw new SysException("fcntl", "F_GETFL fd " + fd, Native.errno(st));
+            int nfl = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
+            int rc = (int) FCNTL.invokeExact(st, fd, F_SETFL, nfl);
+            if (rc < 0) throw new SysException("fcntl", "F_SETFL fd " + fd, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void kill(int pid, int signal) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int rc = (int) KILL.invokeExact(st, pid, signal);
+            if (rc != 0) throw new SysException("kill", pid + " " + signal, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void fchown(int fd, int uid, int gid) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int rc = (int) FCHOWN.invokeExact(st, fd, uid, gid);
+            if (rc != 0) throw new SysException("fchown", "fd " + fd, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

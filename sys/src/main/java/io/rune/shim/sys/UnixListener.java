@@ -1,0 +1,56 @@
+package io.rune.shim.sys;
+
+import static io.rune.shim.sys.Native.ADDR;
+import static io.rune.shim.sys.Native.INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A listening AF_UNIX stream socket as a raw fd, so that it can be handed to a child process
+ * (the JDK's channels do not expose their fd). bind() doubles as the lock that decides which
+ * of two concurrent `start` calls of one group spawns the daemon: the loser sees EADDRINUSE.
+ */
+public final class UnixListener {
+    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
+    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle BIND = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, ADDR, INT));
+    private static final MethodHandle LISTEN = Native.errnoCall("listen", FunctionDescriptor.of(INT, INT, INT));
+
+    private UnixListener() {}
+
+    /** Creates, binds and listens; throws SysException with EADDRINUSE when the path exists. */
+    public static int listen(String path, int backlog) throws SysException {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length >= 108) throw new SysException("bind", path, Errno.ENAMETOOLONG);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw new SysException("socket", "AF_UNIX", Native.errno(st));
+            MemorySegment addr = a.allocate(110);
+            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(p, 0, addr, ValueLayout.JAVA_BYTE, 2, p.length);
+            int rc = (int) BIND.invokeExact(st, fd, addr, 2 + p.length + 1);
+            if (rc != 0) {
+                int errno = Native.errno(st);
+                Posix.closeQuietly(fd);
+                throw new SysException("bind", path, errno);
+            }
+            rc = (int) LISTEN.invokeExact(st, fd, backlog);
+            if (rc != 0) {
+                int errno = Native.errno(st);
+                Posix.closeQuietly(fd);
+                throw new SysException("listen", path, errno);
+            }
+            return fd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}
