@@ -33,6 +33,7 @@ public final class Posix {
     private static final MethodHandle DUP2 = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle FCNTL = Native.errnoCall("fcntl", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle POLL = Native.errnoCall("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
     private static final MethodHandle FCHOWN = Native.errnoCall("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
 
     private Posix() {}
@@ -241,6 +242,36 @@ public final class Posix {
             MemorySegment st = Native.captureState(a);
             int rc = (int) FCHOWN.invokeExact(st, fd, uid, gid);
             if (rc != 0) throw new SysException("fchown", "fd " + fd, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static final short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+
+    /**
+     * poll(2) on the given fds for POLLIN; returns the revents of each (0 = not ready).
+     * timeoutMillis -1 blocks. EINTR is retried.
+     */
+    public static short[] poll(int[] fds, int timeoutMillis) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            MemorySegment pfd = a.allocate(8L * fds.length, 4);
+            for (int i = 0; i < fds.length; i++) {
+                pfd.set(INT, 8L * i, fds[i]);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
+            }
+            while (true) {
+                int rc = (int) POLL.invokeExact(st, pfd, (long) fds.length, timeoutMillis);
+                if (rc >= 0) break;
+                if (Native.errno(st) != Errno.EINTR) throw new SysException("poll", null, Native.errno(st));
+            }
+            short[] rev = new short[fds.length];
+            for (int i = 0; i < fds.length; i++) rev[i] = pfd.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
+            return rev;
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {

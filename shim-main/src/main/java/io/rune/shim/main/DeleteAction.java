@@ -1,0 +1,68 @@
+package io.rune.shim.main;
+
+import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.reaper.Reaper;
+import io.rune.shim.runc.ReaperMonitor;
+import io.rune.shim.runc.Rune;
+import io.rune.shim.runc.RuneConfig;
+import io.rune.shim.runc.RuneException;
+import io.rune.shim.task.BundleFiles;
+import io.rune.shim.task.Rootfs;
+import io.rune.shim.task.RuntimeOptions;
+import io.rune.shim.task.Timestamps;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * {@code delete}: the cleanup containerd runs after a daemon's connection closed (also when the
+ * daemon died). Idempotent: force-deletes the rune container, unmounts the rootfs, and answers
+ * a DeleteResponse with exit status 137 as the Go shim does. Problems go to stderr, which
+ * containerd logs as cleanup warnings.
+ */
+final class DeleteAction {
+    private static final int SIGKILL_STATUS = 128 + 9;
+    private final Flags flags;
+    private final Path bundle;
+    private final PrintStream warnings;
+
+    DeleteAction(Flags flags, Path bundle, PrintStream warnings) {
+        this.flags = flags;
+        this.bundle = bundle;
+        this.warnings = warnings;
+    }
+
+    DeleteResponse run() throws IOException, InterruptedException {
+        RuntimeOptions opts;
+        try {
+            opts = BundleFiles.read(bundle);
+        } catch (IOException e) {
+            warnings.print("reading " + bundle.resolve("options.json") + ": " + e.getMessage() + "; using defaults. ");
+            opts = RuntimeOptions.DEFAULTS;
+        }
+        Reaper reaper = Reaper.start();
+        Rune rune = new Rune(new RuneConfig(opts.binaryOrDefault(), opts.rootOrDefault() + "/" + flags.namespace(),
+                bundle.resolve("log.json").toString(), flags.debug(), opts.criuPath(), opts.systemdCgroup()),
+                new ReaperMonitor(reaper, System.getenv()));
+        try {
+            rune.delete(flags.id(), true);
+        } catch (RuneException e) {
+            warnings.print("failed to remove runc container: " + e.getMessage() + ". ");
+        }
+        try {
+            Rootfs.unmountAll(bundle.resolve("rootfs"));
+        } catch (IOException e) {
+            warnings.print("failed to cleanup rootfs mount: " + e.getMessage() + ". ");
+        }
+        int pid = -1;
+        try {
+            pid = Integer.parseInt(Files.readString(bundle.resolve("init.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            // never created: containerd accepts pid -1 (uint32 max) like the Go shim sends
+        }
+        return DeleteResponse.newBuilder().setPid(pid).setExitStatus(SIGKILL_STATUS)
+                .setExitedAt(Timestamps.of(Instant.now())).build();
+    }
+}

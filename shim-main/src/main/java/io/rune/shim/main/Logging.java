@@ -1,0 +1,34 @@
+package io.rune.shim.main;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.ConsoleAppender;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daemon logging, configured in code (no XML parsing on the start path): one line per event in
+ * containerd's logfmt style, to stderr (the `log` FIFO). Level info, debug with -debug.
+ */
+final class Logging {
+    private Logging() {}
+
+    static void configure(boolean debug, String namespace) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern("time=\"%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}\" level=%level msg=\"%msg\" namespace=" + namespace
+                + " runtime=" + Main.RUNTIME + "%n%ex{short}");
+        enc.start();
+        ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> app = new ConsoleAppender<>();
+        app.setContext(ctx);
+        app.setTarget("System.err");
+        app.setEncoder(enc);
+        app.start();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(debug ? Level.DEBUG : Level.INFO);
+        root.addAppender(app);
+    }
+}

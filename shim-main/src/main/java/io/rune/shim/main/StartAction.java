@@ -1,0 +1,98 @@
+package io.rune.shim.main;
+
+import io.rune.shim.sys.Errno;
+import io.rune.shim.sys.FdAction;
+import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.SpawnRequest;
+import io.rune.shim.sys.Spawner;
+import io.rune.shim.sys.SysException;
+import io.rune.shim.sys.UnixListener;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code start}: derive the group's socket, reuse a live daemon of the group or bind the socket
+ * and spawn a daemon that inherits it, write {@code address}, print it. The daemon gets the
+ * listening socket as its fd 0, so containerd can connect before the JVM is even up.
+ */
+final class StartAction {
+    private final Flags flags;
+    private final Path bundle;
+
+    StartAction(Flags flags, Path bundle) {
+        this.flags = flags;
+        this.bundle = bundle;
+    }
+
+    String run() throws IOException {
+        if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
+        if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
+        String group = GroupKey.of(bundle, flags.id());
+        Path socket = SocketAddress.socketPath(flags.address(), flags.namespace(), group);
+        String address = SocketAddress.uri(socket);
+        Path dir = socket.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rw-------"));
+        }
+        int listener = -1;
+        for (int attempt = 0; listener < 0; attempt++) {
+            try {
+                listener = UnixListener.listen(socket.toString(), 4096);
+            } catch (SysException e) {
+                if (e.errno() != Errno.EADDRINUSE || attempt > 0) throw e;
+                if (alive(socket)) {
+                    // a daemon of this group serves already: it will receive this task's Create
+                    writeAddress(address);
+                    return address;
+                }
+                Files.deleteIfExists(socket); // stale socket of a dead daemon
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            int pid = spawnDaemon(listener, socket);
+            OomScore.inheritPlusOne(pid);
+            writeAddress(address);
+            return address;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(socket);
+            throw e;
+        } finally {
+            Posix.closeQuietly(listener);
+        }
+    }
+
+    private static boolean alive(Path socket) {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private int spawnDaemon(int listener, Path socket) throws IOException {
+        List<String> argv = new ArrayList<>(Launcher.command());
+        argv.addAll(List.of("-namespace", flags.namespace(), "-id", flags.id(), "-address", flags.address(),
+                "-socket", socket.toString()));
+        if (flags.debug()) argv.add("-debug");
+        List<String> env = new ArrayList<>();
+        System.getenv().forEach((k, v) -> env.add(k + "=" + v));
+        return Spawner.spawn(new SpawnRequest(argv, env, bundle.toString(),
+                List.of(new FdAction.Dup(listener, 0), FdAction.devNull(1), FdAction.devNull(2)), true, false));
+    }
+
+    /** {@code address}, written atomically (containerd may read it any time). */
+    private void writeAddress(String address) throws IOException {
+        Path tmp = bundle.resolve(".address");
+        Files.writeString(tmp, address);
+        Files.move(tmp, bundle.resolve("address"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

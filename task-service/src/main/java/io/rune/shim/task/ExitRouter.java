@@ -1,0 +1,71 @@
+package io.rune.shim.task;
+
+import io.rune.shim.reaper.Exit;
+import io.rune.shim.reaper.ExitListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Matches exits of re-parented processes to their owners. An exit can be reaped before the
+ * pid file was read (the init dies right after rune create): such exits are kept until the
+ * owner claims the pid, for a bounded time and count.
+ */
+final class ExitRouter implements ExitListener {
+    private static final int MAX_UNCLAIMED = 4096;
+    private static final Duration KEEP_UNCLAIMED = Duration.ofMinutes(2);
+
+    private final Map<Integer, Consumer<Exit>> owners = new HashMap<>();
+    private final LinkedHashMap<Integer, Exit> unclaimed = new LinkedHashMap<>();
+
+    @Override
+    public void onExit(Exit exit) {
+        Consumer<Exit> owner;
+        synchronized (this) {
+            owner = owners.remove(exit.pid());
+            if (owner == null) {
+                unclaimed.put(exit.pid(), exit);
+                prune(exit.exitedAt());
+                return;
+            }
+        }
+        dispatch(owner, exit);
+    }
+
+    /** The owner of pid gets its exit, now if it was already reaped. */
+    void claim(int pid, Consumer<Exit> owner) {
+        Exit early;
+        synchronized (this) {
+            early = unclaimed.remove(pid);
+            if (early == null) {
+                owners.put(pid, owner);
+                return;
+            }
+        }
+        dispatch(owner, early);
+    }
+
+    void release(int pid) {
+        synchronized (this) {
+            owners.remove(pid);
+        }
+    }
+
+    /** Owners may block (lock, IO drain): never on the reaping thread. */
+    private static void dispatch(Consumer<Exit> owner, Exit exit) {
+        Thread.ofVirtual().name("exit-" + exit.pid()).start(() -> owner.accept(exit));
+    }
+
+    private void prune(Instant now) {
+        Iterator<Exit> it = unclaimed.values().iterator();
+        while (it.hasNext()) {
+            Exit e = it.next();
+            if (unclaimed.size() > MAX_UNCLAIMED || e.exitedAt().isBefore(now.minus(KEEP_UNCLAIMED))) it.remove();
+            else break;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.rune.shim.task;
+
+import io.rune.shim.runc.RuneIo;
+import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.SysException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stdio of one container process: pipes handed to rune (and through it to the process),
+ * and pumps between those pipes and containerd's FIFOs or a log file.
+ *
+ * <p>Output FIFOs are opened O_RDWR: that never blocks on a FIFO and keeps writes from failing
+ * while a client re-attaches (the Go shim keeps an extra reader for the same reason). The stdin
+ * FIFO gets an extra writer of ours, so the process sees EOF only after CloseIO or Delete.
+ */
+final class ProcessIo implements AutoCloseable {
+    private final RuneIo runeIo;
+    private final List<Integer> childSide = new ArrayList<>();
+    private final List<Pump> outputs = new ArrayList<>();
+    private Pump stdinPump;
+    private int stdinHold = -1;
+
+    private ProcessIo(RuneIo runeIo) {
+        this.runeIo = runeIo;
+    }
+
+    static ProcessIo open(String id, StdioPaths s, int ioUid, int ioGid) throws IOException {
+        if (s.terminal()) throw ShimError.unimplemented("terminal (tty) processes are not supported by this shim yet");
+        if (s.isNull()) return new ProcessIo(RuneIo.NULL);
+        String scheme = scheme(s.stdout());
+        return switch (scheme) {
+            case "fifo" -> fifos(id, s, ioUid, ioGid);
+            case "file" -> file(id, s, ioUid, ioGid);
+            case "binary" -> throw ShimError.unimplemented("binary:// log URIs are not supported by this shim yet");
+            default -> throw ShimError.unknown("unknown STDIO scheme " + scheme);
+        };
+    }
+
+    static String scheme(String stdout) {
+        if (stdout.isEmpty()) return "fifo";
+        int c = stdout.indexOf("://");
+        return c < 0 ? "fifo" : stdout.substring(0, c);
+    }
+
+    private static ProcessIo fifos(String id, StdioPaths s, int uid, int gid) throws IOException {
+        List<Integer> opened = new ArrayList<>();
+        int[] inPipe = null, outPipe = null, errPipe = null;
+        int inFifo = -1, hold = -1, outFifo = -1, errFifo = -1;
+        try {
+            // Everything that can fail happens before any pump owns an fd.
+            if (!s.stdin().isEmpty()) { inPipe = track(opened, Posix.pipe()); }
+            if (!s.stdout().isEmpty()) { outPipe = track(opened, Posix.pipe()); }
+            if (!s.stderr().isEmpty()) { errPipe = track(opened, Posix.pipe()); }
+            if (outPipe != null) { outFifo = Posix.open(s.stdout(), Posix.O_RDWR, 0); opened.add(outFifo); chown(outPipe[1], uid, gid); }
+            if (errPipe != null) { errFifo = Posix.open(s.stderr(), Posix.O_RDWR, 0); opened.add(errFifo); chown(errPipe[1], uid, gid); }
+            if (inPipe != null) {
+                inFifo = Posix.open(s.stdin(), Posix.O_RDONLY | Posix.O_NONBLOCK, 0);
+                opened.add(inFifo);
+                hold = Posix.open(s.stdin(), Posix.O_WRONLY | Posix.O_NONBLOCK, 0);
+                opened.add(hold);
+                Posix.setBlocking(inFifo, true);
+                chown(inPipe[0], uid, gid);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int fd : opened) Posix.closeQuietly(fd);
+            throw e;
+        }
+        ProcessIo io = new ProcessIo(new RuneIo(inPipe == null ? -1 : inPipe[0], outPipe == null ? -1 : outPipe[1],
+                errPipe == null ? -1 : errPipe[1]));
+        if (inPipe != null) io.childSide.add(inPipe[0]);
+        if (outPipe != null) io.childSide.add(outPipe[1]);
+        if (errPipe != null) io.childSide.add(errPipe[1]);
+        io.stdinHold = hold;
+        if (outPipe != null) io.outputs.add(new Pump(id + "-stdout", outPipe[0], outFifo, true));
+        if (errPipe != null) io.outputs.add(new Pump(id + "-stderr", errPipe[0], errFifo, true));
+        if (inPipe != null) io.stdinPump = new Pump(id + "-stdin", inFifo, inPipe[1], true);
+        return io;
+    }
+
+    private static int[] track(List<Integer> opened, int[] pipe) {
+        opened.add(pipe[0]);
+        opened.add(pipe[1]);
+        return pipe;
+    }
+
+    /** file:///path: stdout and stderr both appended to the file, as the Go shim does. */
+    private static ProcessIo file(String id, StdioPaths s, int uid, int gid) throws IOException {
+        Path path = Path.of(URI.create(s.stdout()).getPath());
+        Files.createDirectories(path.getParent());
+        int[] outPipe = Posix.pipe();
+        int[] errPipe = Posix.pipe();
+        int f1 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
+        int f2 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND, 0);
+        ProcessIo io = new ProcessIo(new RuneIo(-1, outPipe[1], errPipe[1]));
+        chown(outPipe[1], uid, gid);
+        chown(errPipe[1], uid, gid);
+        io.childSide.add(outPipe[1]);
+        io.childSide.add(errPipe[1]);
+        io.outputs.add(new Pump(id + "-stdout", outPipe[0], f1, true));
+        io.outputs.add(new Pump(id + "-stderr", errPipe[0], f2, true));
+        return io;
+    }
+
+    private static void chown(int fd, int uid, int gid) throws SysException {
+        if (uid != 0 || gid != 0) Posix.fchown(fd, uid, gid);
+    }
+
+    RuneIo runeIo() {
+        return runeIo;
+    }
+
+    /** After rune create/exec returned, the process holds its ends: drop ours so EOF can happen. */
+    void closeChildSide() {
+        for (int fd : childSide) Posix.closeQuietly(fd);
+        childSide.clear();
+    }
+
+    /** Waits until stdout/stderr reached EOF (all output delivered), at most the timeout. */
+    boolean awaitOutput(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (Pump p : outputs) {
+            all &= p.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return all;
+    }
+
+    /** CloseIO: drop our writer of the stdin FIFO, so the process sees EOF once clients close theirs. */
+    void closeStdin() {
+        Posix.closeQuietly(stdinHold);
+        stdinHold = -1;
+    }
+
+    @Override
+    public void close() {
+        closeChildSide();
+        closeStdin();
+        if (stdinPump != null) stdinPump.stop();
+        for (Pump p : outputs) p.stop();
+    }
+}

@@ -1,0 +1,21 @@
+package io.rune.shim.task;
+
+import io.rune.shim.runc.RuneConfig;
+
+/**
+ * The runtime options of a container, whichever message carried them. Empty strings and
+ * zero ids mean "not set".
+ */
+public record RuntimeOptions(String binaryName, String root, boolean noPivotRoot, boolean noNewKeyring,
+                             String shimCgroup, int ioUid, int ioGid, String criuPath, boolean systemdCgroup,
+                             String criuImagePath, String criuWorkPath) {
+    public static final RuntimeOptions DEFAULTS = new RuntimeOptions("", "", false, false, "", 0, 0, "", false, "", "");
+
+    public String binaryOrDefault() {
+        return binaryName.isEmpty() ? RuneConfig.DEFAULT_BINARY : binaryName;
+    }
+
+    public String rootOrDefault() {
+        return root.isEmpty() ? RuneConfig.DEFAULT_ROOT : root;
+    }
+}
