@@ -11,7 +11,9 @@ export JAVA_HOME
 MVN = ./mvnw -B -q
 JVM_OPTS = -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m -Xmx128m \
   -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$(LIBDIR)/shim.jsa -Xlog:disable \
-  --enable-native-access=ALL-UNNAMED
+  --enable-native-access=ALL-UNNAMED $(UNSAFE_OPT)
+# JDK 24+ warns on stderr when protobuf uses sun.misc.Unsafe; start/delete must print nothing else
+UNSAFE_OPT := $(shell [ "$$($(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -ge 24 ] 2>/dev/null && echo --sun-misc-unsafe-memory-access=allow)
 
 .PHONY: all build install uninstall test unit-test e2e-test demo clean
 

@@ -111,6 +111,15 @@ final class ProcessIo implements AutoCloseable {
         if (uid != 0 || gid != 0) Posix.fchown(fd, uid, gid);
     }
 
+    /**
+     * Starts the copies once rune created the process. Before that nothing is copied, so rune's
+     * own error text on a failed create does not reach the container's stderr (as with the Go shim).
+     */
+    void startCopying() {
+        for (Pump p : outputs) p.start();
+        if (stdinPump != null) stdinPump.start();
+    }
+
     RuneIo runeIo() {
         return runeIo;
     }

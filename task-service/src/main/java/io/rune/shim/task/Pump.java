@@ -34,7 +34,16 @@ final class Pump {
         this.dst = dst;
         this.closeDstAtEnd = closeDstAtEnd;
         this.wake = Posix.pipe();
+    }
+
+    /** Starts copying (separately from construction: nothing is copied until the process exists). */
+    private volatile boolean started;
+
+    synchronized Pump start() {
+        if (done.isDone() || started) return this;
+        started = true;
         Thread.ofPlatform().name("pump-" + name).daemon(true).stackSize(256 * 1024).start(this::run);
+        return this;
     }
 
     private void run() {
@@ -73,8 +82,17 @@ final class Pump {
         }
     }
 
-    void stop() {
+    synchronized void stop() {
         if (done.isDone()) return;
+        if (!started) {
+            // never started: nobody else owns these fds
+            Posix.closeQuietly(src);
+            if (closeDstAtEnd) Posix.closeQuietly(dst);
+            Posix.closeQuietly(wake[0]);
+            Posix.closeQuietly(wake[1]);
+            done.complete(null);
+            return;
+        }
         try {
             Posix.writeFully(wake[1], new byte[] {1});
         } catch (SysException ignored) {

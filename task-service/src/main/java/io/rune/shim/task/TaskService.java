@@ -109,6 +109,7 @@ public final class TaskService {
                 } finally {
                     io.closeChildSide();
                 }
+                io.startCopying();
                 init.pid = readPid(pidFile);
                 containers.put(id, c);
                 exits.claim(init.pid, exit -> onInitExit(c, exit));
