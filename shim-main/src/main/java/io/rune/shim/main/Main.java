@@ -55,6 +55,10 @@ public final class Main {
                     out.flush();
                     System.exit(0);
                 }
+                case "train" -> {
+                    Training.run();
+                    System.exit(0);
+                }
                 default -> {
                     redirectStderrToLogFifo(cwd);
                     Logging.configure(flags.debug(), flags.namespace());

@@ -7,7 +7,6 @@ import static io.rune.shim.sys.Native.LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** mount(2) and umount2(2). */
 public final class Mounts {
@@ -16,15 +15,15 @@ public final class Mounts {
             MS_BIND = 4096, MS_REC = 16384, MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24;
     public static final int MNT_DETACH = 2;
 
-    private static final MethodHandle MOUNT = Native.errnoCall("mount", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, LONG, ADDR));
-    private static final MethodHandle UMOUNT2 = Native.errnoCall("umount2", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final Native.Fn MOUNT = Native.lazyErrno("mount", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, LONG, ADDR));
+    private static final Native.Fn UMOUNT2 = Native.lazyErrno("umount2", FunctionDescriptor.of(INT, ADDR, INT));
 
     private Mounts() {}
 
     public static void mount(String source, String target, String type, long flags, String data) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) MOUNT.invokeExact(st, cstr(a, source), a.allocateFrom(target), cstr(a, type), flags,
+            int rc = (int) MOUNT.get().invokeExact(st, cstr(a, source), a.allocateFrom(target), cstr(a, type), flags,
                     data == null || data.isEmpty() ? MemorySegment.NULL : a.allocateFrom(data));
             if (rc != 0) throw new SysException("mount", type + " " + source + " on " + target, Native.errno(st));
         } catch (SysException e) {
@@ -37,7 +36,7 @@ public final class Mounts {
     public static void umount(String target, int flags) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags);
+            int rc = (int) UMOUNT2.get().invokeExact(st, a.allocateFrom(target), flags);
             if (rc != 0) throw new SysException("umount2", target, Native.errno(st));
         } catch (SysException e) {
             throw e;

@@ -26,6 +26,40 @@ final class Native {
 
     private Native() {}
 
+    /**
+     * A libc function linked on first use. Linking a downcall spins bytecode (several ms each),
+     * and the start path uses only a few of the functions: so nothing is linked up front.
+     */
+    static final class Fn {
+        private final String name;
+        private final FunctionDescriptor descriptor;
+        private final boolean errno;
+        private volatile MethodHandle handle;
+
+        Fn(String name, FunctionDescriptor descriptor, boolean errno) {
+            this.name = name;
+            this.descriptor = descriptor;
+            this.errno = errno;
+        }
+
+        MethodHandle get() {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = errno ? errnoCall(name, descriptor) : call(name, descriptor);
+                handle = h;
+            }
+            return h;
+        }
+    }
+
+    static Fn lazyErrno(String name, FunctionDescriptor fd) {
+        return new Fn(name, fd, true);
+    }
+
+    static Fn lazy(String name, FunctionDescriptor fd) {
+        return new Fn(name, fd, false);
+    }
+
     /** A handle whose first argument is the errno capture segment. */
     static MethodHandle errnoCall(String name, FunctionDescriptor fd) {
         MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));

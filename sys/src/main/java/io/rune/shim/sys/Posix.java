@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /** Process and file-descriptor calls of libc. All fds created here are close-on-exec. */
 public final class Posix {
@@ -18,36 +17,36 @@ public final class Posix {
     private static final int F_GETFL = 3, F_SETFL = 4;
     private static final int PR_SET_CHILD_SUBREAPER = 36, PR_SET_PDEATHSIG = 1;
 
-    private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
-    private static final MethodHandle GETEUID = Native.call("geteuid", FunctionDescriptor.of(INT));
-    private static final MethodHandle GETEGID = Native.call("getegid", FunctionDescriptor.of(INT));
-    private static final MethodHandle PRCTL = Native.errnoCall("prctl",
+    private static final Native.Fn GETPID = Native.lazy("getpid", FunctionDescriptor.of(INT));
+    private static final Native.Fn GETEUID = Native.lazy("geteuid", FunctionDescriptor.of(INT));
+    private static final Native.Fn GETEGID = Native.lazy("getegid", FunctionDescriptor.of(INT));
+    private static final Native.Fn PRCTL = Native.lazyErrno("prctl",
             FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG));
-    private static final MethodHandle WAIT4 = Native.errnoCall("wait4",
+    private static final Native.Fn WAIT4 = Native.lazyErrno("wait4",
             FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR));
-    private static final MethodHandle PIPE2 = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
-    private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle READ = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-    private static final MethodHandle WRITE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-    private static final MethodHandle OPEN = Native.errnoCall("open", FunctionDescriptor.of(INT, ADDR, INT, INT));
-    private static final MethodHandle DUP2 = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle FCNTL = Native.errnoCall("fcntl", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle POLL = Native.errnoCall("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
-    private static final MethodHandle FCHOWN = Native.errnoCall("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final Native.Fn PIPE2 = Native.lazyErrno("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final Native.Fn CLOSE = Native.lazyErrno("close", FunctionDescriptor.of(INT, INT));
+    private static final Native.Fn READ = Native.lazyErrno("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+    private static final Native.Fn WRITE = Native.lazyErrno("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+    private static final Native.Fn OPEN = Native.lazyErrno("open", FunctionDescriptor.of(INT, ADDR, INT, INT));
+    private static final Native.Fn DUP2 = Native.lazyErrno("dup2", FunctionDescriptor.of(INT, INT, INT));
+    private static final Native.Fn FCNTL = Native.lazyErrno("fcntl", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final Native.Fn KILL = Native.lazyErrno("kill", FunctionDescriptor.of(INT, INT, INT));
+    private static final Native.Fn POLL = Native.lazyErrno("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
+    private static final Native.Fn FCHOWN = Native.lazyErrno("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
 
     private Posix() {}
 
     public static int getpid() {
-        try { return (int) GETPID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        try { return (int) GETPID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     public static int geteuid() {
-        try { return (int) GETEUID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        try { return (int) GETEUID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     public static int getegid() {
-        try { return (int) GETEGID.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        try { return (int) GETEGID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     /** Orphaned descendants (the container init once rune exits) are re-parented to us. */
@@ -58,7 +57,7 @@ public final class Posix {
     private static void prctl(int option, long arg, String what) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) PRCTL.invokeExact(st, option, arg, 0L, 0L, 0L);
+            int rc = (int) PRCTL.get().invokeExact(st, option, arg, 0L, 0L, 0L);
             if (rc != 0) throw new SysException("prctl", what, Native.errno(st));
         } catch (SysException e) {
             throw e;
@@ -76,7 +75,7 @@ public final class Posix {
             MemorySegment st = Native.captureState(a);
             MemorySegment status = a.allocate(INT);
             while (true) {
-                int pid = (int) WAIT4.invokeExact(st, -1, status, 0, MemorySegment.NULL);
+                int pid = (int) WAIT4.get().invokeExact(st, -1, status, 0, MemorySegment.NULL);
                 if (pid > 0) return new WaitStatus(pid, status.get(INT, 0));
                 int errno = Native.errno(st);
                 if (errno == Errno.EINTR) continue;
@@ -95,7 +94,7 @@ public final class Posix {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
             MemorySegment fds = a.allocate(INT, 2);
-            int rc = (int) PIPE2.invokeExact(st, fds, O_CLOEXEC);
+            int rc = (int) PIPE2.get().invokeExact(st, fds, O_CLOEXEC);
             if (rc != 0) throw new SysException("pipe2", null, Native.errno(st));
             return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
         } catch (SysException e) {
@@ -109,7 +108,7 @@ public final class Posix {
         if (fd < 0) return;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) CLOSE.invokeExact(st, fd);
+            int rc = (int) CLOSE.get().invokeExact(st, fd);
             // EINTR on close: the fd is gone anyway on Linux, so it is not an error.
             if (rc != 0 && Native.errno(st) != Errno.EINTR) throw new SysException("close", "fd " + fd, Native.errno(st));
         } catch (SysException e) {
@@ -130,7 +129,7 @@ public final class Posix {
             MemorySegment st = Native.captureState(a);
             MemorySegment p = a.allocateFrom(path);
             while (true) {
-                int fd = (int) OPEN.invokeExact(st, p, flags | O_CLOEXEC, mode);
+                int fd = (int) OPEN.get().invokeExact(st, p, flags | O_CLOEXEC, mode);
                 if (fd >= 0) return fd;
                 if (Native.errno(st) != Errno.EINTR) throw new SysException("open", path, Native.errno(st));
             }
@@ -146,7 +145,7 @@ public final class Posix {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
             while (true) {
-                long n = (long) READ.invokeExact(st, fd, buf, len);
+                long n = (long) READ.get().invokeExact(st, fd, buf, len);
                 if (n >= 0) return (int) n;
                 if (Native.errno(st) != Errno.EINTR) throw new SysException("read", "fd " + fd, Native.errno(st));
             }
@@ -163,7 +162,7 @@ public final class Posix {
             MemorySegment st = Native.captureState(a);
             long off = 0;
             while (off < len) {
-                long n = (long) WRITE.invokeExact(st, fd, buf.asSlice(off), len - off);
+                long n = (long) WRITE.get().invokeExact(st, fd, buf.asSlice(off), len - off);
                 if (n < 0) {
                     if (Native.errno(st) == Errno.EINTR) continue;
                     throw new SysException("write", "fd " + fd, Native.errno(st));
@@ -201,7 +200,7 @@ public final class Posix {
     public static void dup2(int from, int to) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) DUP2.invokeExact(st, from, to);
+            int rc = (int) DUP2.get().invokeExact(st, from, to);
             if (rc < 0) throw new SysException("dup2", from + " -> " + to, Native.errno(st));
         } catch (SysException e) {
             throw e;
@@ -213,10 +212,10 @@ public final class Posix {
     public static void setBlocking(int fd, boolean blocking) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int fl = (int) FCNTL.invokeExact(st, fd, F_GETFL, 0);
+            int fl = (int) FCNTL.get().invokeExact(st, fd, F_GETFL, 0);
             if (fl < 0) throw new SysException("fcntl", "F_GETFL fd " + fd, Native.errno(st));
             int nfl = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
-            int rc = (int) FCNTL.invokeExact(st, fd, F_SETFL, nfl);
+            int rc = (int) FCNTL.get().invokeExact(st, fd, F_SETFL, nfl);
             if (rc < 0) throw new SysException("fcntl", "F_SETFL fd " + fd, Native.errno(st));
         } catch (SysException e) {
             throw e;
@@ -228,7 +227,7 @@ public final class Posix {
     public static void kill(int pid, int signal) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) KILL.invokeExact(st, pid, signal);
+            int rc = (int) KILL.get().invokeExact(st, pid, signal);
             if (rc != 0) throw new SysException("kill", pid + " " + signal, Native.errno(st));
         } catch (SysException e) {
             throw e;
@@ -240,7 +239,7 @@ public final class Posix {
     public static void fchown(int fd, int uid, int gid) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int rc = (int) FCHOWN.invokeExact(st, fd, uid, gid);
+            int rc = (int) FCHOWN.get().invokeExact(st, fd, uid, gid);
             if (rc != 0) throw new SysException("fchown", "fd " + fd, Native.errno(st));
         } catch (SysException e) {
             throw e;
@@ -265,7 +264,7 @@ public final class Posix {
                 pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
             }
             while (true) {
-                int rc = (int) POLL.invokeExact(st, pfd, (long) fds.length, timeoutMillis);
+                int rc = (int) POLL.get().invokeExact(st, pfd, (long) fds.length, timeoutMillis);
                 if (rc >= 0) break;
                 if (Native.errno(st) != Errno.EINTR) throw new SysException("poll", null, Native.errno(st));
             }

@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
@@ -21,22 +20,22 @@ public final class Spawner {
     // glibc x86_64/aarch64: posix_spawnattr_t 336 bytes, file_actions 80, sigset_t 128; allocate with room.
     private static final long ATTR_SIZE = 512, ACTIONS_SIZE = 256, SIGSET_SIZE = 256;
 
-    private static final MethodHandle FA_INIT = Native.call("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle FA_DESTROY = Native.call("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle FA_DUP2 = Native.call("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(INT, ADDR, INT, INT));
-    private static final MethodHandle FA_OPEN = Native.call("posix_spawn_file_actions_addopen", FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
-    private static final MethodHandle FA_CHDIR = Native.call("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle FA_CLOSEFROM = Native.call("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, ADDR, INT));
-    private static final MethodHandle AT_INIT = Native.call("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle AT_DESTROY = Native.call("posix_spawnattr_destroy", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle AT_FLAGS = Native.call("posix_spawnattr_setflags", FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
-    private static final MethodHandle AT_PGROUP = Native.call("posix_spawnattr_setpgroup", FunctionDescriptor.of(INT, ADDR, INT));
-    private static final MethodHandle AT_SIGMASK = Native.call("posix_spawnattr_setsigmask", FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle AT_SIGDEF = Native.call("posix_spawnattr_setsigdefault", FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle SIGEMPTY = Native.call("sigemptyset", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle SIGFILL = Native.call("sigfillset", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle SPAWN = Native.call("posix_spawn", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
-    private static final MethodHandle SPAWNP = Native.call("posix_spawnp", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
+    private static final Native.Fn FA_INIT = Native.lazy("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn FA_DESTROY = Native.lazy("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn FA_DUP2 = Native.lazy("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(INT, ADDR, INT, INT));
+    private static final Native.Fn FA_OPEN = Native.lazy("posix_spawn_file_actions_addopen", FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
+    private static final Native.Fn FA_CHDIR = Native.lazy("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final Native.Fn FA_CLOSEFROM = Native.lazy("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final Native.Fn AT_INIT = Native.lazy("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn AT_DESTROY = Native.lazy("posix_spawnattr_destroy", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn AT_FLAGS = Native.lazy("posix_spawnattr_setflags", FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
+    private static final Native.Fn AT_PGROUP = Native.lazy("posix_spawnattr_setpgroup", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final Native.Fn AT_SIGMASK = Native.lazy("posix_spawnattr_setsigmask", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final Native.Fn AT_SIGDEF = Native.lazy("posix_spawnattr_setsigdefault", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final Native.Fn SIGEMPTY = Native.lazy("sigemptyset", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn SIGFILL = Native.lazy("sigfillset", FunctionDescriptor.of(INT, ADDR));
+    private static final Native.Fn SPAWN = Native.lazy("posix_spawn", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
+    private static final Native.Fn SPAWNP = Native.lazy("posix_spawnp", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
 
     private Spawner() {}
 
@@ -45,14 +44,14 @@ public final class Spawner {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(ATTR_SIZE, 16);
-            check((int) FA_INIT.invokeExact(fa), "posix_spawn_file_actions_init", null);
-            check((int) AT_INIT.invokeExact(attr), "posix_spawnattr_init", null);
+            check((int) FA_INIT.get().invokeExact(fa), "posix_spawn_file_actions_init", null);
+            check((int) AT_INIT.get().invokeExact(attr), "posix_spawnattr_init", null);
             try {
                 for (FdAction act : req.fds()) {
                     switch (act) {
-                        case FdAction.Dup d -> check((int) FA_DUP2.invokeExact(fa, d.source(), d.target()),
+                        case FdAction.Dup d -> check((int) FA_DUP2.get().invokeExact(fa, d.source(), d.target()),
                                 "posix_spawn_file_actions_adddup2", d.source() + " -> " + d.target());
-                        case FdAction.Open o -> check((int) FA_OPEN.invokeExact(fa, o.target(), a.allocateFrom(o.path()),
+                        case FdAction.Open o -> check((int) FA_OPEN.get().invokeExact(fa, o.target(), a.allocateFrom(o.path()),
                                 o.flags(), o.mode()), "posix_spawn_file_actions_addopen", o.path());
                     }
                 }
@@ -60,23 +59,23 @@ public final class Spawner {
                     case FdAction.Dup d -> d.target();
                     case FdAction.Open o -> o.target();
                 }).max().orElse(2);
-                check((int) FA_CLOSEFROM.invokeExact(fa, Math.max(3, highest + 1)), "posix_spawn_file_actions_addclosefrom_np", null);
+                check((int) FA_CLOSEFROM.get().invokeExact(fa, Math.max(3, highest + 1)), "posix_spawn_file_actions_addclosefrom_np", null);
                 if (req.cwd() != null) {
-                    check((int) FA_CHDIR.invokeExact(fa, a.allocateFrom(req.cwd())), "posix_spawn_file_actions_addchdir_np", req.cwd());
+                    check((int) FA_CHDIR.get().invokeExact(fa, a.allocateFrom(req.cwd())), "posix_spawn_file_actions_addchdir_np", req.cwd());
                 }
                 short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
                 if (req.newSession()) flags |= POSIX_SPAWN_SETSID;
                 else if (req.newProcessGroup()) flags |= POSIX_SPAWN_SETPGROUP;
-                check((int) AT_FLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags", null);
+                check((int) AT_FLAGS.get().invokeExact(attr, flags), "posix_spawnattr_setflags", null);
                 if (req.newProcessGroup() && !req.newSession()) {
-                    check((int) AT_PGROUP.invokeExact(attr, 0), "posix_spawnattr_setpgroup", null);
+                    check((int) AT_PGROUP.get().invokeExact(attr, 0), "posix_spawnattr_setpgroup", null);
                 }
                 MemorySegment empty = a.allocate(SIGSET_SIZE, 8);
                 MemorySegment all = a.allocate(SIGSET_SIZE, 8);
-                check((int) SIGEMPTY.invokeExact(empty), "sigemptyset", null);
-                check((int) SIGFILL.invokeExact(all), "sigfillset", null);
-                check((int) AT_SIGMASK.invokeExact(attr, empty), "posix_spawnattr_setsigmask", null);
-                check((int) AT_SIGDEF.invokeExact(attr, all), "posix_spawnattr_setsigdefault", null);
+                check((int) SIGEMPTY.get().invokeExact(empty), "sigemptyset", null);
+                check((int) SIGFILL.get().invokeExact(all), "sigfillset", null);
+                check((int) AT_SIGMASK.get().invokeExact(attr, empty), "posix_spawnattr_setsigmask", null);
+                check((int) AT_SIGDEF.get().invokeExact(attr, all), "posix_spawnattr_setsigdefault", null);
 
                 MemorySegment argv = cStrings(a, req.argv());
                 MemorySegment envp = cStrings(a, req.env());
@@ -84,13 +83,13 @@ public final class Spawner {
                 String file = req.argv().getFirst();
                 MemorySegment path = a.allocateFrom(file);
                 int rc = file.contains("/")
-                        ? (int) SPAWN.invokeExact(pid, path, fa, attr, argv, envp)
-                        : (int) SPAWNP.invokeExact(pid, path, fa, attr, argv, envp);
+                        ? (int) SPAWN.get().invokeExact(pid, path, fa, attr, argv, envp)
+                        : (int) SPAWNP.get().invokeExact(pid, path, fa, attr, argv, envp);
                 check(rc, "posix_spawn", file);
                 return pid.get(INT, 0);
             } finally {
-                int ignored1 = (int) FA_DESTROY.invokeExact(fa);
-                int ignored2 = (int) AT_DESTROY.invokeExact(attr);
+                int ignored1 = (int) FA_DESTROY.get().invokeExact(fa);
+                int ignored2 = (int) AT_DESTROY.get().invokeExact(attr);
             }
         } catch (SysException e) {
             throw e;

@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UnixListener {
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
-    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, ADDR, INT));
-    private static final MethodHandle LISTEN = Native.errnoCall("listen", FunctionDescriptor.of(INT, INT, INT));
+    private static final Native.Fn SOCKET = Native.lazyErrno("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final Native.Fn BIND = Native.lazyErrno("bind", FunctionDescriptor.of(INT, INT, ADDR, INT));
+    private static final Native.Fn LISTEN = Native.lazyErrno("listen", FunctionDescriptor.of(INT, INT, INT));
 
     private UnixListener() {}
 
@@ -29,18 +28,18 @@ public final class UnixListener {
         if (p.length >= 108) throw new SysException("bind", path, Errno.ENAMETOOLONG);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            int fd = (int) SOCKET.get().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (fd < 0) throw new SysException("socket", "AF_UNIX", Native.errno(st));
             MemorySegment addr = a.allocate(110);
             addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
             MemorySegment.copy(p, 0, addr, ValueLayout.JAVA_BYTE, 2, p.length);
-            int rc = (int) BIND.invokeExact(st, fd, addr, 2 + p.length + 1);
+            int rc = (int) BIND.get().invokeExact(st, fd, addr, 2 + p.length + 1);
             if (rc != 0) {
                 int errno = Native.errno(st);
                 Posix.closeQuietly(fd);
                 throw new SysException("bind", path, errno);
             }
-            rc = (int) LISTEN.invokeExact(st, fd, backlog);
+            rc = (int) LISTEN.get().invokeExact(st, fd, backlog);
             if (rc != 0) {
                 int errno = Native.errno(st);
                 Posix.closeQuietly(fd);

@@ -1,0 +1,139 @@
+package io.rune.shim.main;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import io.rune.shim.api.events.ForwardRequest;
+import io.rune.shim.api.task.*;
+import io.rune.shim.reaper.Reaper;
+import io.rune.shim.runc.ReaperMonitor;
+import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.UnixListener;
+import io.rune.shim.task.TaskService;
+import io.rune.shim.ttrpc.MethodHandler;
+import io.rune.shim.ttrpc.ServiceRegistry;
+import io.rune.shim.ttrpc.TtrpcClient;
+import io.rune.shim.ttrpc.TtrpcServer;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code train}: runs the start path and a whole container lifecycle against a stand-in rune
+ * in a temp dir, so `make install` can record an AOT cache (JDK 25) or CDS archive of what a
+ * real start and daemon load and link. Containerd's time-to-first-Create depends on it. Exits
+ * non-zero if any step fails, which makes it a smoke test of the installed build as well.
+ */
+final class Training {
+    private static final String TASK = "containerd.task.v2.Task";
+    /** Writes the pid file on create like rune; the "container" is a short sleep. */
+    private static final String FAKE_RUNE = """
+            #!/bin/sh
+            cmd=""; pf=""
+            while [ $# -gt 0 ]; do
+              case "$1" in --pid-file) pf=$2; shift ;; create|start|kill|delete) cmd=$1 ;; esac
+              shift
+            done
+            if [ "$cmd" = create ]; then sleep 0.2 </dev/null >/dev/null 2>&1 & echo $! > "$pf"; fi
+            exit 0
+            """;
+
+    private Training() {}
+
+    static void run() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "rune-shim-train");
+        try {
+            Logging.configure(false, "train");
+            trainStartPath(dir);
+            trainLifecycle(dir);
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void trainStartPath(Path dir) throws Exception {
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"),
+                "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/bin/true\"]},\"annotations\":{\"a\":\"b\"},"
+                        + "\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}");
+        Flags f = Flags.parse(List.of("-namespace", "train", "-address", dir + "/c.sock", "-publish-binary", "/x",
+                "-id", "t", "start"));
+        String group = GroupKey.of(bundle, f.id());
+        SocketAddress.socketPath(f.address(), f.namespace(), group);
+        Path sock = dir.resolve("s");
+        int fd = UnixListener.listen(sock.toString(), 16);
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            ch.isConnected();
+        }
+        Posix.close(fd);
+    }
+
+    private static void trainLifecycle(Path dir) throws Exception {
+        Path rune = dir.resolve("rune");
+        Files.writeString(rune, FAKE_RUNE);
+        Files.setPosixFilePermissions(rune, PosixFilePermissions.fromString("rwx------"));
+        Path bundle = dir.resolve("bundle");
+        Path options = dir.resolve("options.toml");
+        Files.writeString(options, "BinaryName = \"" + rune + "\"\nRoot = \"" + dir.resolve("root") + "\"\n");
+
+        // containerd's side: an events endpoint
+        CountDownLatch forwarded = new CountDownLatch(1);
+        ServerSocketChannel eventsSock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                .bind(UnixDomainSocketAddress.of(dir.resolve("events")));
+        TtrpcServer events = new TtrpcServer(ServiceRegistry.builder().add("containerd.services.events.ttrpc.v1.Events",
+                "Forward", MethodHandler.unary(ForwardRequest.parser(), (ctx, r) -> {
+                    forwarded.countDown();
+                    return Empty.getDefaultInstance();
+                })).build());
+        events.start(eventsSock);
+
+        Reaper reaper = Reaper.start();
+        EventPublisher publisher = new EventPublisher(dir.resolve("events").toString(), "train");
+        CountDownLatch down = new CountDownLatch(1);
+        TaskService tasks = new TaskService("train", Posix.getpid(), false, new ReaperMonitor(reaper, System.getenv()),
+                publisher, down::countDown);
+        reaper.addListener(tasks.exitListener());
+        ServerSocketChannel shimSock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                .bind(UnixDomainSocketAddress.of(dir.resolve("shim")));
+        TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
+        server.start(shimSock);
+        try (TtrpcClient c = TtrpcClient.connect("unix://" + dir.resolve("shim"))) {
+            var opts = io.rune.shim.api.cri.Options.newBuilder().setConfigPath(options.toString()).build();
+            call(c, "Create", CreateTaskRequest.newBuilder().setId("t").setBundle(bundle.toString())
+                    .setOptions(com.google.protobuf.Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
+                            .setValue(opts.toByteString())).build().toByteString());
+            call(c, "Connect", ConnectRequest.newBuilder().setId("t").build().toByteString());
+            call(c, "Start", StartRequest.newBuilder().setId("t").build().toByteString());
+            StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").build().toByteString()));
+            WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").build().toByteString()));
+            DeleteResponse.parseFrom(call(c, "Delete", DeleteRequest.newBuilder().setId("t").build().toByteString()));
+            try {
+                call(c, "State", StateRequest.newBuilder().setId("t").build().toByteString());
+                throw new IOException("State after Delete should fail with NotFound");
+            } catch (io.rune.shim.ttrpc.TtrpcException expected) {
+                // NotFound: the error path is trained as well
+            }
+            call(c, "Shutdown", ShutdownRequest.newBuilder().setId("t").build().toByteString());
+        }
+        if (!down.await(5, TimeUnit.SECONDS)) throw new IOException("Shutdown did not end the service");
+        if (!forwarded.await(5, TimeUnit.SECONDS)) throw new IOException("no event reached the events endpoint");
+        publisher.close(Duration.ofSeconds(5));
+        server.close();
+        events.close();
+    }
+
+    private static ByteString call(TtrpcClient c, String method, ByteString payload) throws IOException {
+        return c.call(TASK, method, payload, Duration.ofSeconds(10), Map.of());
+    }
+}
