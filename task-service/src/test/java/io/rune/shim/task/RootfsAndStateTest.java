@@ -1,0 +1,82 @@
+package io.rune.shim.task;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.rune.shim.reaper.Exit;
+import io.rune.shim.runc.RuneException;
+import io.rune.shim.sys.Mounts;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RootfsAndStateTest {
+    @Test
+    void mountOptionsSplitIntoFlagsAndData() {
+        Rootfs.Parsed p = Rootfs.parse(List.of("index=off", "workdir=/w", "upperdir=/u", "lowerdir=/l", "ro", "nosuid"));
+        assertEquals(Mounts.MS_RDONLY | Mounts.MS_NOSUID, p.flags());
+        assertEquals("index=off,workdir=/w,upperdir=/u,lowerdir=/l", p.data());
+        assertEquals(Mounts.MS_BIND | Mounts.MS_REC, Rootfs.parse(List.of("rbind", "rw")).flags());
+        assertEquals(0, Rootfs.parse(List.of("ro", "rw", "defaults")).flags());
+    }
+
+    @Test
+    void wrongStateMessagesMatchTheGoShim() {
+        assertEquals("cannot start a running process",
+                assertThrows(ShimError.class, ProcessState.RUNNING::checkStart).getMessage());
+        assertEquals("cannot start a stopped process",
+                assertThrows(ShimError.class, ProcessState.STOPPED::checkStart).getMessage());
+        ShimError e = assertThrows(ShimError.class, ProcessState.RUNNING::checkDelete);
+        assertEquals("cannot delete a running process", e.getMessage());
+        assertEquals(ShimError.UNKNOWN, e.code());
+        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, ProcessState.DELETED::checkDelete).code());
+        ProcessState.CREATED.checkDelete();
+        ProcessState.STOPPED.checkDelete();
+    }
+
+    @Test
+    void killErrorsAreClassifiedLikeTheGoShim() {
+        assertEquals("process already finished: not found",
+                TaskService.killError(new RuneException("kill", "container not running", 1)).getMessage());
+        assertEquals(ShimError.NOT_FOUND, TaskService.killError(new RuneException("kill", "container not running", 1)).code());
+        assertEquals("no such container: not found",
+                TaskService.killError(new RuneException("kill", "container \"x\" does not exist", 1)).getMessage());
+        ShimError other = TaskService.killError(new RuneException("kill", "unknown signal \"BOGUS\"", 1));
+        assertEquals(ShimError.UNKNOWN, other.code());
+        assertTrue(other.getMessage().startsWith("unknown error after kill: OCI runtime kill failed"));
+    }
+
+    @Test
+    void exitReapedBeforeThePidIsKnownIsDeliveredOnClaim() throws Exception {
+        ExitRouter r = new ExitRouter();
+        Exit early = new Exit(4242, 3, Instant.now());
+        r.onExit(early);
+        CompletableFuture<Exit> got = new CompletableFuture<>();
+        r.claim(4242, got::complete);
+        assertEquals(early, got.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void exitAfterClaimGoesToTheOwnerOnceAndReleaseDropsIt() throws Exception {
+        ExitRouter r = new ExitRouter();
+        CompletableFuture<Exit> got = new CompletableFuture<>();
+        r.claim(7, got::complete);
+        Exit e = new Exit(7, 137, Instant.now());
+        r.onExit(e);
+        assertEquals(e, got.get(5, TimeUnit.SECONDS));
+        CompletableFuture<Exit> released = new CompletableFuture<>();
+        r.claim(8, released::complete);
+        r.release(8);
+        r.onExit(new Exit(8, 0, Instant.now()));
+        Thread.sleep(100);
+        assertFalse(released.isDone());
+    }
+
+    @Test
+    void zeroTimeIsGosZeroTime() {
+        assertEquals(-62135596800L, Timestamps.ZERO.getSeconds());
+        assertEquals(0, Timestamps.ZERO.getNanos());
+        assertEquals(Timestamps.ZERO, Timestamps.of(null));
+    }
+}
