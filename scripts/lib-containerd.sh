@@ -43,7 +43,8 @@ stop_containerd() {   # base dir
   local base=$1 i
   if [ -n "${CTD_PID:-}" ] && kill -0 "$CTD_PID" 2>/dev/null; then
     kill -TERM "$CTD_PID"; for i in $(seq 1 50); do kill -0 "$CTD_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$CTD_PID" 2>/dev/null; wait "$CTD_PID" 2>/dev/null
+    kill -KILL "$CTD_PID" 2>/dev/null || true; wait "$CTD_PID" 2>/dev/null || true
   fi
-  awk -v b="$base" 'index($5, b) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+  awk -v b="$base" 'index($5, b) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" || true; done
+  return 0
 }

@@ -24,8 +24,34 @@ public final class ReaperMonitor implements Monitor {
         this.env = List.copyOf(e);
     }
 
+    /**
+     * Native reads of rune's output block in the kernel; on a virtual thread that would pin one
+     * of the few carrier threads for the whole rune call. Callers on virtual threads (ttrpc
+     * requests) hand the call to a platform thread and wait for it without pinning.
+     */
     @Override
     public CommandResult run(List<String> argv, byte[] input, RuneIo io) throws IOException, InterruptedException {
+        if (!Thread.currentThread().isVirtual()) return runHere(argv, input, io);
+        var result = new java.util.concurrent.CompletableFuture<CommandResult>();
+        Thread.ofPlatform().name("rune-" + (argv.size() > 1 ? argv.get(argv.size() - 2) : "call")).daemon(true)
+                .start(() -> {
+                    try {
+                        result.complete(runHere(argv, input, io));
+                    } catch (Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+                });
+        try {
+            return result.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException ioe) throw ioe;
+            if (e.getCause() instanceof InterruptedException ie) throw ie;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private CommandResult runHere(List<String> argv, byte[] input, RuneIo io) throws IOException, InterruptedException {
         if (io != null) {
             List<FdAction> fds = List.of(fd(io.stdin(), 0), fd(io.stdout(), 1), fd(io.stderr(), 2));
             Child c = reaper.spawn(new SpawnRequest(argv, env, null, fds, false, false));

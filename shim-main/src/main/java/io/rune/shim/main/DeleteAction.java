@@ -42,6 +42,13 @@ final class DeleteAction {
             warnings.print("reading " + bundle.resolve("options.json") + ": " + e.getMessage() + "; using defaults. ");
             opts = RuntimeOptions.DEFAULTS;
         }
+        Path rootfs = bundle.resolve("rootfs");
+        Path state = Path.of(opts.rootOrDefault(), flags.namespace(), flags.id());
+        if (!Files.exists(state) && !mounted(rootfs)) {
+            // the daemon deleted the container cleanly (the usual case): nothing to clean up, so
+            // no rune call and no native code on this path containerd waits for
+            return response();
+        }
         Reaper reaper = Reaper.start();
         Rune rune = new Rune(new RuneConfig(opts.binaryOrDefault(), opts.rootOrDefault() + "/" + flags.namespace(),
                 bundle.resolve("log.json").toString(), flags.debug(), opts.criuPath(), opts.systemdCgroup()),
@@ -52,10 +59,14 @@ final class DeleteAction {
             warnings.print("failed to remove runc container: " + e.getMessage() + ". ");
         }
         try {
-            Rootfs.unmountAll(bundle.resolve("rootfs"));
+            Rootfs.unmountAll(rootfs);
         } catch (IOException e) {
             warnings.print("failed to cleanup rootfs mount: " + e.getMessage() + ". ");
         }
+        return response();
+    }
+
+    private DeleteResponse response() {
         int pid = -1;
         try {
             pid = Integer.parseInt(Files.readString(bundle.resolve("init.pid")).trim());
@@ -64,5 +75,19 @@ final class DeleteAction {
         }
         return DeleteResponse.newBuilder().setPid(pid).setExitStatus(SIGKILL_STATUS)
                 .setExitedAt(Timestamps.of(Instant.now())).build();
+    }
+
+    /** Whether anything is mounted on the path, from /proc/self/mountinfo (field 5 = mount point). */
+    static boolean mounted(Path path) {
+        String target = path.toString();
+        try (var lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && unescape(f[4]).equals(target));
+        } catch (IOException e) {
+            return true; // cannot tell: try to unmount
+        }
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 }

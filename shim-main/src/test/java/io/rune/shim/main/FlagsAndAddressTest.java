@@ -63,4 +63,10 @@ class FlagsAndAddressTest {
         Files.writeString(dir.resolve("config.json"), "[not a spec");
         assertThrows(java.io.IOException.class, () -> GroupKey.of(dir, "c1"));
     }
+
+    @Test
+    void mountedReadsMountinfo(@TempDir Path dir) {
+        assertTrue(DeleteAction.mounted(Path.of("/proc")));
+        assertFalse(DeleteAction.mounted(dir));
+    }
 }
