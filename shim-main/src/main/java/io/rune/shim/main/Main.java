@@ -43,7 +43,7 @@ public final class Main {
         try {
             switch (flags.action()) {
                 case "start" -> {
-                    String address = new StartAction(flags, cwd).run();
+                    String address = new StartAction(flags, cwd, System.in.readAllBytes()).run();
                     out.print(address);
                     out.flush();
                     System.exit(0);

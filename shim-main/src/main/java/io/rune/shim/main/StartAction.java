@@ -7,6 +7,8 @@ import io.rune.shim.sys.SpawnRequest;
 import io.rune.shim.sys.Spawner;
 import io.rune.shim.sys.SysException;
 import io.rune.shim.sys.UnixListener;
+import io.rune.shim.task.OptionsDecoder;
+import io.rune.shim.task.ShimError;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -25,15 +27,19 @@ import java.util.List;
 final class StartAction {
     private final Flags flags;
     private final Path bundle;
+    private final byte[] options;
 
-    StartAction(Flags flags, Path bundle) {
+    /** @param options what containerd wrote to stdin: a protobuf Any of runtime options, or nothing */
+    StartAction(Flags flags, Path bundle, byte[] options) {
         this.flags = flags;
         this.bundle = bundle;
+        this.options = options;
     }
 
     String run() throws IOException {
         if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
         if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
+        String shimCgroup = shimCgroup();
         String group = GroupKey.of(bundle, flags.id());
         Path socket = SocketAddress.socketPath(flags.address(), flags.namespace(), group);
         String address = SocketAddress.uri(socket);
@@ -59,6 +65,12 @@ final class StartAction {
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             int pid = spawnDaemon(listener, socket);
+            try {
+                if (!shimCgroup.isEmpty()) ShimCgroup.join(shimCgroup, pid);
+            } catch (IOException e) {
+                Posix.kill(pid, Posix.SIGKILL);
+                throw e;
+            }
             OomScore.inheritPlusOne(pid);
             writeAddress(address);
             return address;
@@ -67,6 +79,18 @@ final class StartAction {
             throw e;
         } finally {
             Posix.closeQuietly(listener);
+        }
+    }
+
+    /** ShimCgroup from the runtime options on stdin; bad options fail start, as with the Go shim. */
+    private String shimCgroup() throws IOException {
+        if (options.length == 0) return "";
+        try {
+            return OptionsDecoder.decode(com.google.protobuf.Any.parseFrom(options)).shimCgroup();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException("cannot decode runtime options on stdin: " + e.getMessage());
+        } catch (ShimError e) {
+            throw new IOException(e.getMessage());
         }
     }
 
