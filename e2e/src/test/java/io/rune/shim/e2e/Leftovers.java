@@ -1,0 +1,88 @@
+package io.rune.shim.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What remains on the host for one container id after it was removed.
+ *
+ * @param shimPids   processes with {@code -address <our sock>} and {@code -id <id>}
+ * @param socket     the shim socket {@code /run/containerd/s/<sha256(sock/ns/id)>} if it still exists, else null
+ * @param stateDir   rune/runc state dir {@code <stateRoot>/<ns>/<id>} if it still exists, else null
+ * @param bundleDir  {@code <state>/io.containerd.runtime.v2.task/<ns>/<id>} if it still exists, else null
+ * @param mounts     mountinfo lines mentioning the id
+ * @param cgroupDirs {@code /sys/fs/cgroup/* /<ns>/<id>} (and v2 {@code /sys/fs/cgroup/<ns>/<id>}) that exist
+ */
+public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bundleDir, List<String> mounts, List<String> cgroupDirs) {
+    public static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
+
+    public boolean clean() {
+        return cleanIgnoringSocket() && socket == null;
+    }
+
+    public boolean cleanIgnoringSocket() {
+        return shimPids.isEmpty() && stateDir == null && bundleDir == null && mounts.isEmpty() && cgroupDirs.isEmpty();
+    }
+
+    public static Leftovers scan(PrivateContainerd ctd, ShimRuntime rt, String id) {
+        String ns = ctd.namespace();
+        Path sock = shimSocket(ctd.address(), ns, id);
+        Path state = rt.stateRoot().resolve(ns).resolve(id);
+        Path bundle = ctd.bundleDir(id);
+        List<String> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                if (line.contains(id)) {
+                    mounts.add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> cgroups = new ArrayList<>();
+        Path cgRoot = Path.of("/sys/fs/cgroup");
+        if (Files.isDirectory(cgRoot.resolve(ns).resolve(id))) {
+            cgroups.add(cgRoot.resolve(ns).resolve(id).toString());
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(cgRoot)) {
+            for (Path ctl : ds) {
+                Path d = ctl.resolve(ns).resolve(id);
+                if (Files.isDirectory(d)) {
+                    cgroups.add(d.toString());
+                }
+            }
+        } catch (IOException ignored) {
+            // no cgroup fs
+        }
+        return new Leftovers(ProcScan.shimPids(ctd.address(), id),
+                Files.exists(sock) ? sock : null,
+                Files.exists(state) ? state : null,
+                Files.exists(bundle) ? bundle : null,
+                mounts, cgroups);
+    }
+
+    /** Polls until clean (or, with ignoreSocket, clean apart from the socket file) or the timeout passes. */
+    public static Leftovers awaitClean(PrivateContainerd ctd, ShimRuntime rt, String id, Duration timeout, boolean ignoreSocket) {
+        return Poll.until(timeout, () -> scan(ctd, rt, id), l -> ignoreSocket ? l.cleanIgnoringSocket() : l.clean());
+    }
+
+    /** The shim socket path the Go shim derives (fact sheet 1.4 step 3). */
+    public static Path shimSocket(Path address, String ns, String id) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((address + "/" + ns + "/" + id).getBytes(StandardCharsets.UTF_8));
+            return SHIM_SOCKET_DIR.resolve(HexFormat.of().formatHex(h));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
