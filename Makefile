@@ -9,6 +9,8 @@ LIBDIR = $(PREFIX)/lib/containerd-shim-rune-v2
 JAVA_HOME := $(shell scripts/find-jdk)
 export JAVA_HOME
 MVN = ./mvnw -B -q
+# tests print Surefire's per-module "Tests run: ..." summaries (no -q)
+MVN_TEST = ./mvnw -B -ntp
 JAVA_SPEC := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 # Small, quick JVM for a per-container process: serial GC, C1 only, no perf data file in /tmp.
 # -Xlog:disable: containerd reads start's stdout+stderr as the address, so the JVM must print nothing.
@@ -61,12 +63,12 @@ uninstall:
 	if [ -L $(BINDIR)/rune ]; then rm -f $(BINDIR)/rune; fi
 
 unit-test:
-	$(MVN) install
+	$(MVN_TEST) install
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
 e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
-	$(MVN) -pl e2e test -De2e.bin=$(E2E_PREFIX)/bin
+	$(MVN_TEST) -pl e2e test -De2e.bin=$(E2E_PREFIX)/bin
 
 test: unit-test e2e-test
 

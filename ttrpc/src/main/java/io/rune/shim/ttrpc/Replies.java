@@ -30,11 +30,21 @@ final class Replies {
         return error(code.value(), message);
     }
 
+    /**
+     * protobuf-java's decode error in the words Go's decoder uses for the same input, so clients
+     * see the Go shim's messages (a truncated message is "unexpected EOF" there).
+     */
+    static String decodeError(InvalidProtocolBufferException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.startsWith("While parsing a protocol message, the input ended unexpectedly")) return "unexpected EOF";
+        return m;
+    }
+
     /** The status a handler failure turns into (fact sheet 2.3). */
     static Response failure(Throwable failure) {
         return switch (failure) {
             case TtrpcException e -> Response.newBuilder().setStatus(e.toStatus()).build();
-            case InvalidProtocolBufferException e -> error(Code.INTERNAL, UNMARSHAL_PAYLOAD + e.getMessage());
+            case InvalidProtocolBufferException e -> error(Code.INTERNAL, UNMARSHAL_PAYLOAD + decodeError(e));
             default -> error(Code.UNKNOWN, failure.getMessage() != null ? failure.getMessage() : failure.toString());
         };
     }

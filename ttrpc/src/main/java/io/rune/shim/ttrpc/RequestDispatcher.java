@@ -42,7 +42,7 @@ final class RequestDispatcher {
         try {
             request = Request.parseFrom(frame.data());
         } catch (InvalidProtocolBufferException e) {
-            reject(conn, sid, "-", Code.INVALID_ARGUMENT, "unmarshal request error: " + e.getMessage());
+            reject(conn, sid, "-", Code.INVALID_ARGUMENT, "unmarshal request error: " + Replies.decodeError(e));
             return;
         }
         String fullMethod = request.getService() + "/" + request.getMethod();
