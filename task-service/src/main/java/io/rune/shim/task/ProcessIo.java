@@ -19,7 +19,7 @@ import java.util.List;
  * while a client re-attaches (the Go shim keeps an extra reader for the same reason). The stdin
  * FIFO gets an extra writer of ours, so the process sees EOF only after CloseIO or Delete.
  */
-final class ProcessIo implements AutoCloseable {
+final class ProcessIo implements ProcessStdio {
     private final RuneIo runeIo;
     private final List<Integer> childSide = new ArrayList<>();
     private final List<Pump> outputs = new ArrayList<>();
@@ -31,7 +31,6 @@ final class ProcessIo implements AutoCloseable {
     }
 
     static ProcessIo open(String id, StdioPaths s, int ioUid, int ioGid) throws IOException {
-        if (s.terminal()) throw ShimError.unimplemented("terminal (tty) processes are not supported by this shim yet");
         if (s.isNull()) return new ProcessIo(RuneIo.NULL);
         String scheme = scheme(s.stdout());
         return switch (scheme) {
@@ -115,23 +114,41 @@ final class ProcessIo implements AutoCloseable {
      * Starts the copies once rune created the process. Before that nothing is copied, so rune's
      * own error text on a failed create does not reach the container's stderr (as with the Go shim).
      */
-    void startCopying() {
+    private void startCopying() {
         for (Pump p : outputs) p.start();
         if (stdinPump != null) stdinPump.start();
     }
 
-    RuneIo runeIo() {
+    @Override
+    public void started() {
+        closeChildSide();
+        startCopying();
+    }
+
+    @Override
+    public String consoleSocket() {
+        return null;
+    }
+
+    @Override
+    public void resize(int width, int height) {
+        // no console: nothing to resize (the Go shim answers success too)
+    }
+
+    @Override
+    public RuneIo runeIo() {
         return runeIo;
     }
 
     /** After rune create/exec returned, the process holds its ends: drop ours so EOF can happen. */
-    void closeChildSide() {
+    private void closeChildSide() {
         for (int fd : childSide) Posix.closeQuietly(fd);
         childSide.clear();
     }
 
     /** Waits until stdout/stderr reached EOF (all output delivered), at most the timeout. */
-    boolean awaitOutput(Duration timeout) {
+    @Override
+    public boolean awaitOutput(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean all = true;
         for (Pump p : outputs) {
@@ -141,7 +158,8 @@ final class ProcessIo implements AutoCloseable {
     }
 
     /** CloseIO: drop our writer of the stdin FIFO, so the process sees EOF once clients close theirs. */
-    void closeStdin() {
+    @Override
+    public void closeStdin() {
         Posix.closeQuietly(stdinHold);
         stdinHold = -1;
     }

@@ -93,23 +93,21 @@ public final class TaskService {
         Path rootfs = bundle.resolve("rootfs");
         long t0 = System.nanoTime();
         Rootfs.mountAll(r.getRootfsList(), rootfs);
-        ProcessIo io = null;
+        ProcessStdio io = null;
         try {
-            io = ProcessIo.open(id, stdio, opts.ioUid(), opts.ioGid());
+            io = ProcessStdio.open(id, stdio, opts.ioUid(), opts.ioGid());
             InitProcess init = new InitProcess(stdio, io);
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, !spec.privatePidNamespace(), init);
             c.lock.lock();
             try {
                 Path pidFile = bundle.resolve("init.pid");
                 try {
-                    rune.create(id, new CreateOptions(bundle.toString(), pidFile.toString(), null, opts.noPivotRoot(),
-                            opts.noNewKeyring()), io.runeIo());
+                    rune.create(id, new CreateOptions(bundle.toString(), pidFile.toString(), io.consoleSocket(),
+                            opts.noPivotRoot(), opts.noNewKeyring()), io.runeIo());
                 } catch (RuneException e) {
                     throw ShimError.unknown(e.getMessage());
-                } finally {
-                    io.closeChildSide();
                 }
-                io.startCopying();
+                io.started();
                 init.pid = readPid(pidFile);
                 containers.put(id, c);
                 exits.claim(init.pid, exit -> onInitExit(c, exit));
