@@ -108,6 +108,56 @@ public final class Rune {
         return pids;
     }
 
+    List<String> execArgs(String id, ExecOptions o) {
+        List<String> a = globalArgs();
+        a.addAll(List.of("exec", "--process", o.processFile()));
+        if (o.consoleSocket() != null) a.addAll(List.of("--console-socket", o.consoleSocket()));
+        a.addAll(List.of("--detach", "--pid-file", o.pidFile(), id));
+        return a;
+    }
+
+    /** Starts an additional process in the container; it is detached: rune returns once it runs. */
+    public void exec(String id, ExecOptions o, RuneIo io) throws RuneException, IOException, InterruptedException {
+        run("exec", execArgs(id, o), null, io);
+    }
+
+    public void pause(String id) throws RuneException, IOException, InterruptedException {
+        run("pause", args("pause", id), null, null);
+    }
+
+    public void resume(String id) throws RuneException, IOException, InterruptedException {
+        run("resume", args("resume", id), null, null);
+    }
+
+    List<String> updateArgs(String id) {
+        List<String> a = globalArgs();
+        a.addAll(List.of("update", "--resources", "-", id));
+        return a;
+    }
+
+    /** Applies LinuxResources (JSON, fed on stdin) to a container. */
+    public void update(String id, byte[] resourcesJson) throws RuneException, IOException, InterruptedException {
+        run("update", updateArgs(id), resourcesJson, null);
+    }
+
+    List<String> checkpointArgs(String id, CheckpointOptions o) {
+        List<String> a = globalArgs();
+        a.addAll(List.of("checkpoint", "--image-path", o.imagePath(), "--work-path", o.workPath()));
+        if (o.parentPath() != null && !o.parentPath().isEmpty()) a.addAll(List.of("--parent-path", o.parentPath()));
+        if (o.tcpEstablished()) a.add("--tcp-established");
+        if (o.externalUnixSockets()) a.add("--ext-unix-sk");
+        if (o.shellJob()) a.add("--shell-job");
+        if (o.fileLocks()) a.add("--file-locks");
+        for (String ns : o.emptyNamespaces()) a.addAll(List.of("--empty-ns", ns));
+        if (o.leaveRunning()) a.add("--leave-running");
+        a.add(id);
+        return a;
+    }
+
+    public void checkpoint(String id, CheckpointOptions o) throws RuneException, IOException, InterruptedException {
+        run("checkpoint", checkpointArgs(id, o), null, null);
+    }
+
     private List<String> args(String sub, String id) {
         List<String> a = globalArgs();
         a.add(sub);

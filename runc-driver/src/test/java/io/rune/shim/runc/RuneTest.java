@@ -108,4 +108,31 @@ class RuneTest {
         assertNull(RuneLog.lastError("{\"level\":\"info\",\"msg\":\"x\"}\n"));
         assertEquals("b", RuneLog.lastError("{\"level\":\"error\",\"msg\":\"a\"}\n{\"level\":\"error\",\"msg\":\" b \"}\n"));
     }
+
+    @Test
+    void execUpdateCheckpointArgv(@TempDir Path dir) {
+        Rune r = new Rune(config(dir.resolve("log.json")), new FakeMonitor());
+        int g = r.globalArgs().size();
+        assertEquals(List.of("exec", "--process", "/tmp/p.json", "--console-socket", "/tmp/pty/pty.sock", "--detach",
+                "--pid-file", "/b/e1.pid", "c1"), r.execArgs("c1", new ExecOptions("/tmp/p.json", "/b/e1.pid",
+                "/tmp/pty/pty.sock")).subList(g, g + 9));
+        assertEquals(List.of("exec", "--process", "/tmp/p.json", "--detach", "--pid-file", "/b/e1.pid", "c1"),
+                r.execArgs("c1", new ExecOptions("/tmp/p.json", "/b/e1.pid", null)).subList(g, g + 7));
+        assertEquals(List.of("update", "--resources", "-", "c1"), r.updateArgs("c1").subList(g, g + 4));
+        assertEquals(List.of("checkpoint", "--image-path", "/img", "--work-path", "/work", "--tcp-established",
+                "--ext-unix-sk", "--shell-job", "--file-locks", "--empty-ns", "network", "--leave-running", "c1"),
+                r.checkpointArgs("c1", new CheckpointOptions("/img", "/work", null, true, true, true, true, true,
+                        List.of("network"))).subList(g, g + 13));
+        List<String> exitAfter = r.checkpointArgs("c1", new CheckpointOptions("/img", "/work", "", false, false, false,
+                false, false, List.of()));
+        assertEquals(List.of("checkpoint", "--image-path", "/img", "--work-path", "/work", "c1"), exitAfter.subList(g, exitAfter.size()));
+    }
+
+    @Test
+    void updateFeedsResourcesOnStdin(@TempDir Path dir) throws Exception {
+        byte[][] seen = new byte[1][];
+        Monitor m = (argv, input, io) -> { seen[0] = input; return new CommandResult(0, new byte[0], new byte[0]); };
+        new Rune(config(dir.resolve("log.json")), m).update("c1", "{\"pids\":{\"limit\":50}}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("{\"pids\":{\"limit\":50}}", new String(seen[0], StandardCharsets.UTF_8));
+    }
 }

@@ -40,7 +40,7 @@ final class Daemon {
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
         EventPublisher events = new EventPublisher(ttrpcAddress, flags.namespace());
         TaskService tasks = new TaskService(flags.namespace(), Posix.getpid(), flags.debug(),
-                new ReaperMonitor(reaper, System.getenv()), events, stop::countDown);
+                new ReaperMonitor(reaper, System.getenv()), reaper, events, stop::countDown);
         reaper.addListener(tasks.exitListener());
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
         server.start(listener);

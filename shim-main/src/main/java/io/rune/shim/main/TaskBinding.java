@@ -38,14 +38,14 @@ final class TaskBinding {
             add(b, s, "Wait", WaitRequest.parser(), t::await);
             add(b, s, "Connect", ConnectRequest.parser(), t::connect);
             add(b, s, "Shutdown", ShutdownRequest.parser(), t::shutdown);
-            notYet(b, s, "Pids", PidsRequest.parser());
-            notYet(b, s, "Pause", PauseRequest.parser());
-            notYet(b, s, "Resume", ResumeRequest.parser());
-            notYet(b, s, "Checkpoint", CheckpointTaskRequest.parser());
-            notYet(b, s, "Exec", ExecProcessRequest.parser());
-            notYet(b, s, "ResizePty", ResizePtyRequest.parser());
-            notYet(b, s, "CloseIO", CloseIORequest.parser());
-            notYet(b, s, "Update", UpdateTaskRequest.parser());
+            add(b, s, "Pids", PidsRequest.parser(), t::pids);
+            add(b, s, "Pause", PauseRequest.parser(), t::pause);
+            add(b, s, "Resume", ResumeRequest.parser(), t::resume);
+            add(b, s, "Checkpoint", CheckpointTaskRequest.parser(), t::checkpoint);
+            add(b, s, "Exec", ExecProcessRequest.parser(), t::exec);
+            add(b, s, "ResizePty", ResizePtyRequest.parser(), t::resizePty);
+            add(b, s, "CloseIO", CloseIORequest.parser(), t::closeIO);
+            add(b, s, "Update", UpdateTaskRequest.parser(), t::update);
             notYet(b, s, "Stats", StatsRequest.parser());
         }
         return b.build();

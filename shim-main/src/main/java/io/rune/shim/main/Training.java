@@ -40,10 +40,15 @@ final class Training {
             #!/bin/sh
             cmd=""; pf=""
             while [ $# -gt 0 ]; do
-              case "$1" in --pid-file) pf=$2; shift ;; create|start|kill|delete) cmd=$1 ;; esac
+              case "$1" in --pid-file) pf=$2; shift ;; --process|--root|--log|--log-format|--bundle) shift ;;
+                create|start|kill|delete|exec|ps|pause|resume) [ -z "$cmd" ] && cmd=$1 ;; esac
               shift
             done
-            if [ "$cmd" = create ]; then sleep 0.2 </dev/null >/dev/null 2>&1 & echo $! > "$pf"; fi
+            case "$cmd" in
+              create) sleep 0.6 </dev/null >/dev/null 2>&1 & echo $! > "$pf" ;;
+              exec) sleep 0.05 </dev/null >/dev/null 2>&1 & echo $! > "$pf" ;;
+              ps) echo "[1]" ;;
+            esac
             exit 0
             """;
 
@@ -102,7 +107,7 @@ final class Training {
         EventPublisher publisher = new EventPublisher(dir.resolve("events").toString(), "train");
         CountDownLatch down = new CountDownLatch(1);
         TaskService tasks = new TaskService("train", Posix.getpid(), false, new ReaperMonitor(reaper, System.getenv()),
-                publisher, down::countDown);
+                reaper, publisher, down::countDown);
         reaper.addListener(tasks.exitListener());
         ServerSocketChannel shimSock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                 .bind(UnixDomainSocketAddress.of(dir.resolve("shim")));
@@ -116,6 +121,17 @@ final class Training {
             call(c, "Connect", ConnectRequest.newBuilder().setId("t").build().toByteString());
             call(c, "Start", StartRequest.newBuilder().setId("t").build().toByteString());
             StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").build().toByteString()));
+            call(c, "Exec", ExecProcessRequest.newBuilder().setId("t").setExecId("e1")
+                    .setSpec(com.google.protobuf.Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+                            .setValue(ByteString.copyFromUtf8("{\"args\":[\"/bin/true\"],\"cwd\":\"/\"}")))
+                    .build().toByteString());
+            call(c, "Start", StartRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
+            StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
+            PidsResponse.parseFrom(call(c, "Pids", PidsRequest.newBuilder().setId("t").build().toByteString()));
+            WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
+            call(c, "Delete", DeleteRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
+            call(c, "Pause", PauseRequest.newBuilder().setId("t").build().toByteString());
+            call(c, "Resume", ResumeRequest.newBuilder().setId("t").build().toByteString());
             WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").build().toByteString()));
             DeleteResponse.parseFrom(call(c, "Delete", DeleteRequest.newBuilder().setId("t").build().toByteString()));
             try {

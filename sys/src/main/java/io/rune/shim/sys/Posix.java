@@ -14,7 +14,7 @@ public final class Posix {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_TRUNC = 01000,
             O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
     public static final int SIGKILL = 9, SIGTERM = 15;
-    private static final int F_GETFL = 3, F_SETFL = 4;
+    private static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
     private static final int PR_SET_CHILD_SUBREAPER = 36, PR_SET_PDEATHSIG = 1;
 
     private static final Native.Fn GETPID = Native.lazy("getpid", FunctionDescriptor.of(INT));
@@ -202,6 +202,20 @@ public final class Posix {
             MemorySegment st = Native.captureState(a);
             int rc = (int) DUP2.get().invokeExact(st, from, to);
             if (rc < 0) throw new SysException("dup2", from + " -> " + to, Native.errno(st));
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A close-on-exec duplicate of fd (the lowest free number), sharing its open file description. */
+    public static int dup(int fd) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int nfd = (int) FCNTL.get().invokeExact(st, fd, F_DUPFD_CLOEXEC, 0);
+            if (nfd < 0) throw new SysException("fcntl", "F_DUPFD_CLOEXEC fd " + fd, Native.errno(st));
+            return nfd;
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {

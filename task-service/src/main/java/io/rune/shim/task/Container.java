@@ -4,12 +4,15 @@ import io.rune.shim.api.types.Mount;
 import io.rune.shim.runc.Rune;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One container of this daemon. {@code lock} orders the lifecycle: Start holds it while rune
- * starts the process and /tasks/start is queued, and exit handling takes it, so a fast exit is
- * always published after its start.
+ * One container of this daemon: its init and exec processes. {@code lock} orders the lifecycle:
+ * Start holds it while rune starts a process and its start event is queued, and exit handling
+ * takes it, so a fast exit is always published after its start.
  */
 final class Container {
     final String id;
@@ -20,7 +23,12 @@ final class Container {
     /** No private pid namespace: at init exit, kill what is left of the container first. */
     final boolean sharedPidNamespace;
     final InitProcess init;
+    final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
     final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a running exec's exit was published (the init's exit waits for them). */
+    final Condition execExited = lock.newCondition();
+    /** Execs started and not yet exited (guarded by lock). */
+    int runningExecs;
 
     Container(String id, Path bundle, List<Mount> rootfs, Rune rune, RuntimeOptions options,
               boolean sharedPidNamespace, InitProcess init) {
@@ -35,5 +43,12 @@ final class Container {
 
     Path rootfsPath() {
         return bundle.resolve("rootfs");
+    }
+
+    ContainerProcess process(String execId) {
+        if (execId.isEmpty()) return init;
+        ExecProcess e = execs.get(execId);
+        if (e == null) throw ShimError.processDoesNotExist(execId);
+        return e;
     }
 }

@@ -24,21 +24,35 @@ final class ProcessIo implements ProcessStdio {
     private final List<Integer> childSide = new ArrayList<>();
     private final List<Pump> outputs = new ArrayList<>();
     private Pump stdinPump;
+    private BinaryLogger logger;
     private int stdinHold = -1;
 
     private ProcessIo(RuneIo runeIo) {
         this.runeIo = runeIo;
     }
 
-    static ProcessIo open(String id, StdioPaths s, int ioUid, int ioGid) throws IOException {
+    static ProcessIo open(String id, StdioPaths s, IoContext ctx) throws IOException {
         if (s.isNull()) return new ProcessIo(RuneIo.NULL);
         String scheme = scheme(s.stdout());
         return switch (scheme) {
-            case "fifo" -> fifos(id, s, ioUid, ioGid);
-            case "file" -> file(id, s, ioUid, ioGid);
-            case "binary" -> throw ShimError.unimplemented("binary:// log URIs are not supported by this shim yet");
+            case "fifo" -> fifos(id, s, ctx.ioUid(), ctx.ioGid());
+            case "file" -> file(id, s, ctx.ioUid(), ctx.ioGid());
+            case "binary" -> binary(s, ctx);
             default -> throw ShimError.unknown("unknown STDIO scheme " + scheme);
         };
+    }
+
+    /**
+     * binary:///path?k=v: a logging program gets the process's stdout and stderr pipes as its
+     * fds 3 and 4 and tells us it is ready by writing to (or closing) fd 5.
+     */
+    private static ProcessIo binary(StdioPaths s, IoContext ctx) throws IOException {
+        BinaryLogger logger = BinaryLogger.start(URI.create(s.stdout()), ctx);
+        ProcessIo io = new ProcessIo(new RuneIo(-1, logger.stdoutFd(), logger.stderrFd()));
+        io.childSide.add(logger.stdoutFd());
+        io.childSide.add(logger.stderrFd());
+        io.logger = logger;
+        return io;
     }
 
     static String scheme(String stdout) {
@@ -149,6 +163,7 @@ final class ProcessIo implements ProcessStdio {
     /** Waits until stdout/stderr reached EOF (all output delivered), at most the timeout. */
     @Override
     public boolean awaitOutput(Duration timeout) {
+        if (logger != null) return true; // the logger reads the pipes itself
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean all = true;
         for (Pump p : outputs) {
@@ -167,6 +182,7 @@ final class ProcessIo implements ProcessStdio {
     @Override
     public void close() {
         closeChildSide();
+        if (logger != null) logger.stop();
         closeStdin();
         if (stdinPump != null) stdinPump.stop();
         for (Pump p : outputs) p.stop();

@@ -12,8 +12,8 @@ import java.time.Duration;
  */
 sealed interface ProcessStdio extends AutoCloseable permits ProcessIo, ConsoleIo {
 
-    static ProcessStdio open(String name, StdioPaths s, int ioUid, int ioGid) throws IOException {
-        return s.terminal() ? ConsoleIo.open(name, s, ioUid, ioGid) : ProcessIo.open(name, s, ioUid, ioGid);
+    static ProcessStdio open(String name, StdioPaths s, IoContext ctx) throws IOException {
+        return s.terminal() ? ConsoleIo.open(name, s, ctx.ioUid(), ctx.ioGid()) : ProcessIo.open(name, s, ctx);
     }
 
     /** The fds rune gets as stdio (all /dev/null for a console: the pty takes their place). */

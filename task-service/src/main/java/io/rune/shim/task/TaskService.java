@@ -1,22 +1,39 @@
 package io.rune.shim.task;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import io.rune.shim.api.events.TaskCreate;
 import io.rune.shim.api.events.TaskDelete;
+import io.rune.shim.api.events.TaskExecAdded;
+import io.rune.shim.api.events.TaskExecStarted;
 import io.rune.shim.api.events.TaskExit;
 import io.rune.shim.api.events.TaskIO;
+import io.rune.shim.api.events.TaskPaused;
+import io.rune.shim.api.events.TaskResumed;
 import io.rune.shim.api.events.TaskStart;
+import io.rune.shim.api.runc.ProcessDetails;
 import io.rune.shim.api.task.*;
+import io.rune.shim.api.types.ProcessInfo;
+import io.rune.shim.api.types.Status;
 import io.rune.shim.reaper.Exit;
+import io.rune.shim.reaper.Reaper;
 import io.rune.shim.runc.CreateOptions;
+import io.rune.shim.runc.ExecOptions;
 import io.rune.shim.runc.Monitor;
 import io.rune.shim.runc.Rune;
 import io.rune.shim.runc.RuneConfig;
 import io.rune.shim.runc.RuneException;
+import io.rune.shim.sys.Errno;
+import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.SysException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -24,31 +41,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The containerd Task service over rune: containers of this daemon, their init processes,
- * the events and the error codes containerd expects (containerd-shim-runc-v2 semantics).
+ * The containerd Task service over rune: containers of this daemon, their init and exec
+ * processes, the events and the error codes containerd expects (containerd-shim-runc-v2
+ * semantics).
  */
 public final class TaskService {
     private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
     private static final Duration IO_DRAIN = Duration.ofSeconds(2);
+    /** How long an init's exit waits for the exits of its execs to be published first. */
+    private static final Duration EXEC_EXITS_FIRST = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String namespace;
     private final int shimPid;
     private final boolean debug;
     private final Monitor monitor;
+    private final Reaper reaper;
     private final EventSink events;
     private final Runnable onLastContainerGone;
     private final ExitRouter exits = new ExitRouter();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final Checkpoints checkpoints = new Checkpoints();
 
     /**
+     * @param reaper              starts helper processes of stdio (binary:// loggers)
      * @param onLastContainerGone called by Shutdown when no container is left (the daemon exits)
      */
-    public TaskService(String namespace, int shimPid, boolean debug, Monitor monitor, EventSink events,
+    public TaskService(String namespace, int shimPid, boolean debug, Monitor monitor, Reaper reaper, EventSink events,
                        Runnable onLastContainerGone) {
         this.namespace = namespace;
         this.shimPid = shimPid;
         this.debug = debug;
         this.monitor = monitor;
+        this.reaper = reaper;
         this.events = events;
         this.onLastContainerGone = onLastContainerGone;
     }
@@ -68,11 +93,8 @@ public final class TaskService {
         return c;
     }
 
-    /** Only init processes exist until exec support lands: any exec id is unknown. */
-    private Container initOf(String id, String execId) {
-        Container c = container(id);
-        if (!execId.isEmpty()) throw ShimError.processDoesNotExist(execId);
-        return c;
+    private IoContext ioContext(Container c) {
+        return new IoContext(namespace, c.id, reaper, c.options.ioUid(), c.options.ioGid());
     }
 
     // ------------------------------------------------------------------ Create
@@ -95,8 +117,8 @@ public final class TaskService {
         Rootfs.mountAll(r.getRootfsList(), rootfs);
         ProcessStdio io = null;
         try {
-            io = ProcessStdio.open(id, stdio, opts.ioUid(), opts.ioGid());
-            InitProcess init = new InitProcess(stdio, io);
+            io = ProcessStdio.open(id, stdio, new IoContext(namespace, id, reaper, opts.ioUid(), opts.ioGid()));
+            InitProcess init = new InitProcess(id, stdio, io);
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, !spec.privatePidNamespace(), init);
             c.lock.lock();
             try {
@@ -145,23 +167,99 @@ public final class TaskService {
     // ------------------------------------------------------------------ Start
 
     public StartResponse start(StartRequest r) throws IOException, InterruptedException {
-        Container c = initOf(r.getId(), r.getExecId());
-        InitProcess p = c.init;
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
         c.lock.lock();
         try {
             p.state.checkStart();
-            try {
-                c.rune.start(c.id);
-            } catch (RuneException e) {
-                throw ShimError.unknown(e.getMessage());
+            if (p instanceof ExecProcess e) {
+                startExec(c, e);
+            } else {
+                try {
+                    c.rune.start(c.id);
+                } catch (RuneException e) {
+                    throw ShimError.unknown(e.getMessage());
+                }
+                p.state = ProcessState.RUNNING;
+                events.publish("/tasks/start", TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid).build());
             }
-            p.state = ProcessState.RUNNING;
-            events.publish("/tasks/start", TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid).build());
         } finally {
             c.lock.unlock();
         }
-        LOG.info("id={} call=Start pid={}", c.id, p.pid);
+        LOG.info("id={} exec={} call=Start pid={}", c.id, r.getExecId(), p.pid);
         return StartResponse.newBuilder().setPid(p.pid).build();
+    }
+
+    /** rune exec --detach with the process spec in a temp file; called with the container lock held. */
+    private void startExec(Container c, ExecProcess e) throws IOException, InterruptedException {
+        c.init.state.checkExec();
+        ProcessStdio io = ProcessStdio.open(c.id + "-" + e.execId, e.stdio, ioContext(c));
+        Path spec = Files.createTempFile(tempDir(), "runc-process", null);
+        Path pidFile = c.bundle.resolve(e.execId + ".pid");
+        try {
+            Files.write(spec, e.spec);
+            try {
+                c.rune.exec(c.id, new ExecOptions(spec.toString(), pidFile.toString(), io.consoleSocket()), io.runeIo());
+            } catch (RuneException ex) {
+                throw ShimError.unknown(ex.getMessage());
+            }
+            io.started();
+            e.io = io;
+            e.pid = readPid(pidFile);
+        } catch (IOException | RuntimeException | InterruptedException ex) {
+            io.close();
+            throw ex;
+        } finally {
+            Files.deleteIfExists(spec);
+        }
+        e.state = ProcessState.RUNNING;
+        c.runningExecs++;
+        exits.claim(e.pid, exit -> onExecExit(c, e, exit));
+        events.publish("/tasks/exec-started", TaskExecStarted.newBuilder().setContainerId(c.id).setExecId(e.execId)
+                .setPid(e.pid).build());
+    }
+
+    private static Path tempDir() {
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        return Path.of(xdg == null || xdg.isEmpty() ? "/tmp" : xdg);
+    }
+
+    // ------------------------------------------------------------------ Exec
+
+    public Empty exec(ExecProcessRequest r) throws IOException {
+        Container c = container(r.getId());
+        c.lock.lock();
+        try {
+            c.init.state.checkExec();
+            String execId = r.getExecId();
+            if (execId.isEmpty()) throw ShimError.invalidArgument("exec id must not be empty");
+            if (c.execs.containsKey(execId)) throw new ShimError(ShimError.ALREADY_EXISTS, "id " + execId + ": already exists");
+            byte[] spec = processSpec(r);
+            c.execs.put(execId, new ExecProcess(execId,
+                    new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), spec));
+            events.publish("/tasks/exec-added", TaskExecAdded.newBuilder().setContainerId(c.id).setExecId(execId).build());
+        } finally {
+            c.lock.unlock();
+        }
+        LOG.info("id={} exec={} call=Exec", c.id, r.getExecId());
+        return Empty.getDefaultInstance();
+    }
+
+    /** The OCI Process from the request's Any (JSON; type URL not checked, as in the Go shim), terminal set. */
+    private static byte[] processSpec(ExecProcessRequest r) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(r.getSpec().getValue().toByteArray());
+        } catch (IOException e) {
+            throw ShimError.invalidArgument("exec process spec is not valid JSON: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) throw ShimError.invalidArgument("exec process spec must be a JSON object");
+        ((ObjectNode) n).put("terminal", r.getTerminal());
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw ShimError.invalidArgument("exec process spec: " + e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ exits
@@ -178,14 +276,28 @@ public final class TaskService {
                 Thread.currentThread().interrupt();
             }
         }
+        if (p.state == ProcessState.PAUSED || p.state == ProcessState.PAUSING) {
+            // a frozen cgroup keeps its dead; thaw it so everything can go (the Go shim does the same)
+            try {
+                c.rune.resume(c.id);
+            } catch (RuneException | IOException e) {
+                LOG.debug("id={} call=exit resume: {}", c.id, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // deliver all output before containerd learns of the exit
         if (!p.io.awaitOutput(IO_DRAIN)) LOG.warn("id={} call=exit output not drained within {}", c.id, IO_DRAIN);
         c.lock.lock();
         try {
+            // the init's exit is published after the exits of its execs
+            long wait = EXEC_EXITS_FIRST.toNanos();
+            while (c.runningExecs > 0 && wait > 0) wait = c.execExited.awaitNanos(wait);
             p.exit = exit;
             if (p.state != ProcessState.DELETED) p.state = ProcessState.STOPPED;
-            events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(c.id).setId(c.id).setPid(exit.pid())
-                    .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
+            publishExit(c, p, exit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             c.lock.unlock();
         }
@@ -193,55 +305,106 @@ public final class TaskService {
         LOG.info("id={} call=exit pid={} status={}", c.id, exit.pid(), exit.status());
     }
 
+    private void onExecExit(Container c, ExecProcess e, Exit exit) {
+        if (!e.io.awaitOutput(IO_DRAIN)) LOG.warn("id={} exec={} call=exit output not drained", c.id, e.execId);
+        c.lock.lock();
+        try {
+            e.exit = exit;
+            if (e.state != ProcessState.DELETED) e.state = ProcessState.STOPPED;
+            publishExit(c, e, exit);
+            c.runningExecs--;
+            c.execExited.signalAll();
+        } finally {
+            c.lock.unlock();
+        }
+        e.exited.complete(exit);
+        LOG.info("id={} exec={} call=exit pid={} status={}", c.id, e.execId, exit.pid(), exit.status());
+    }
+
+    private void publishExit(Container c, ContainerProcess p, Exit exit) {
+        events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(c.id).setId(p.processId()).setPid(exit.pid())
+                .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
+    }
+
     // ------------------------------------------------------------------ Delete
 
     public DeleteResponse delete(DeleteRequest r) throws IOException, InterruptedException {
-        Container c = initOf(r.getId(), r.getExecId());
-        InitProcess p = c.init;
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
         c.lock.lock();
         try {
             p.state.checkDelete();
-            p.io.awaitOutput(IO_DRAIN);
-            try {
-                c.rune.delete(c.id, false);
-            } catch (RuneException e) {
-                if (!e.notExist()) throw ShimError.unknown(e.getMessage());
-            }
-            p.io.close();
-            Rootfs.unmountAll(c.rootfsPath());
-            p.state = ProcessState.DELETED;
-            containers.remove(c.id);
-            exits.release(p.pid);
-            Exit e = p.exit;
-            DeleteResponse resp = DeleteResponse.newBuilder().setPid(p.pid).setExitStatus(e == null ? 0 : e.status())
-                    .setExitedAt(Timestamps.of(e == null ? null : e.exitedAt())).build();
-            events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(c.id).setPid(resp.getPid())
-                    .setExitStatus(resp.getExitStatus()).setExitedAt(resp.getExitedAt()).build());
-            LOG.info("id={} call=Delete pid={} status={}", c.id, p.pid, resp.getExitStatus());
+            DeleteResponse resp = p instanceof ExecProcess e ? deleteExec(c, e) : deleteInit(c);
+            LOG.info("id={} exec={} call=Delete pid={} status={}", c.id, r.getExecId(), p.pid, resp.getExitStatus());
             return resp;
         } finally {
             c.lock.unlock();
         }
     }
 
+    private DeleteResponse deleteInit(Container c) throws IOException, InterruptedException {
+        InitProcess p = c.init;
+        p.io.awaitOutput(IO_DRAIN);
+        try {
+            c.rune.delete(c.id, false);
+        } catch (RuneException e) {
+            if (!e.notExist()) throw ShimError.unknown(e.getMessage());
+        }
+        p.io.close();
+        for (ExecProcess e : c.execs.values()) if (e.io != null) e.io.close();
+        Rootfs.unmountAll(c.rootfsPath());
+        p.state = ProcessState.DELETED;
+        containers.remove(c.id);
+        exits.release(p.pid);
+        DeleteResponse resp = response(p);
+        events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(c.id).setPid(resp.getPid())
+                .setExitStatus(resp.getExitStatus()).setExitedAt(resp.getExitedAt()).build());
+        return resp;
+    }
+
+    private DeleteResponse deleteExec(Container c, ExecProcess e) throws IOException {
+        if (e.io != null) {
+            e.io.awaitOutput(IO_DRAIN);
+            e.io.close();
+        }
+        Files.deleteIfExists(c.bundle.resolve(e.execId + ".pid"));
+        e.state = ProcessState.DELETED;
+        c.execs.remove(e.execId);
+        if (e.pid != 0) exits.release(e.pid);
+        return response(e);
+    }
+
+    private static DeleteResponse response(ContainerProcess p) {
+        Exit e = p.exit;
+        return DeleteResponse.newBuilder().setPid(p.pid).setExitStatus(e == null ? 0 : e.status())
+                .setExitedAt(Timestamps.of(e == null ? null : e.exitedAt())).build();
+    }
+
     // ------------------------------------------------------------------ State / Wait
 
     public StateResponse state(StateRequest r) {
-        Container c = initOf(r.getId(), r.getExecId());
-        InitProcess p = c.init;
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
         Exit e = p.exit;
-        return StateResponse.newBuilder().setId(c.id).setBundle(c.bundle.toString()).setPid(p.pid)
-                .setStatus(p.state.status()).setStdin(p.stdio.stdin()).setStdout(p.stdio.stdout())
+        Status status = p.state.status();
+        if (p instanceof ExecProcess && p.state == ProcessState.RUNNING) {
+            // an exec of a paused container is paused too
+            ProcessState init = c.init.state;
+            if (init == ProcessState.PAUSED || init == ProcessState.PAUSING) status = init.status();
+        }
+        return StateResponse.newBuilder().setId(p.processId()).setBundle(c.bundle.toString()).setPid(p.pid)
+                .setStatus(status).setStdin(p.stdio.stdin()).setStdout(p.stdio.stdout())
                 .setStderr(p.stdio.stderr()).setTerminal(p.stdio.terminal())
                 .setExitStatus(e == null ? 0 : e.status()).setExitedAt(Timestamps.of(e == null ? null : e.exitedAt()))
                 .build();
     }
 
     public WaitResponse await(WaitRequest r) throws InterruptedException {
-        Container c = initOf(r.getId(), r.getExecId());
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
         Exit e;
         try {
-            e = c.init.exited.get();
+            e = p.exited.get();
         } catch (ExecutionException ex) {
             throw ShimError.unknown(ex.getCause().getMessage());
         }
@@ -251,15 +414,32 @@ public final class TaskService {
     // ------------------------------------------------------------------ Kill
 
     public Empty kill(KillRequest r) throws IOException, InterruptedException {
-        Container c = initOf(r.getId(), r.getExecId());
-        if (c.init.state == ProcessState.DELETED) throw ShimError.notFound("process already finished");
-        try {
-            c.rune.kill(c.id, r.getSignal(), r.getAll());
-        } catch (RuneException e) {
-            throw killError(e);
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
+        if (p.state == ProcessState.DELETED) throw ShimError.notFound("process already finished");
+        if (p instanceof ExecProcess) {
+            killExec(p, r.getSignal());
+        } else {
+            try {
+                c.rune.kill(c.id, r.getSignal(), r.getAll());
+            } catch (RuneException e) {
+                throw killError(e);
+            }
         }
-        LOG.info("id={} call=Kill signal={} all={}", c.id, r.getSignal(), r.getAll());
+        LOG.info("id={} exec={} call=Kill signal={} all={}", c.id, r.getExecId(), r.getSignal(), r.getAll());
         return Empty.getDefaultInstance();
+    }
+
+    /** An exec is signalled directly, not through rune ({@code all} does not apply), as the Go shim does. */
+    private static void killExec(ContainerProcess p, int signal) {
+        if (p.pid == 0) throw new ShimError(ShimError.FAILED_PRECONDITION, "process not created: failed precondition");
+        if (p.exit != null) throw ShimError.notFound("process already finished");
+        try {
+            Posix.kill(p.pid, signal);
+        } catch (SysException e) {
+            if (e.errno() == Errno.ESRCH) throw ShimError.notFound("process already finished");
+            throw ShimError.unknown(e.getMessage());
+        }
     }
 
     /** rune's kill failures in containerd's terms, as the Go shim classifies them. */
@@ -271,6 +451,123 @@ public final class TaskService {
         }
         if (m.contains("does not exist")) return ShimError.notFound("no such container");
         return ShimError.unknown("unknown error after kill: " + e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ Pause / Resume
+
+    public Empty pause(PauseRequest r) throws IOException, InterruptedException {
+        Container c = container(r.getId());
+        InitProcess p = c.init;
+        c.lock.lock();
+        try {
+            p.state.checkPause();
+            p.state = ProcessState.PAUSING;
+            try {
+                c.rune.pause(c.id);
+            } catch (RuneException e) {
+                p.state = ProcessState.RUNNING;
+                throw ShimError.unknown(e.getMessage());
+            }
+            p.state = ProcessState.PAUSED;
+            events.publish("/tasks/paused", TaskPaused.newBuilder().setContainerId(c.id).build());
+        } finally {
+            c.lock.unlock();
+        }
+        LOG.info("id={} call=Pause", c.id);
+        return Empty.getDefaultInstance();
+    }
+
+    public Empty resume(ResumeRequest r) throws IOException, InterruptedException {
+        Container c = container(r.getId());
+        InitProcess p = c.init;
+        c.lock.lock();
+        try {
+            p.state.checkResume();
+            try {
+                c.rune.resume(c.id);
+            } catch (RuneException e) {
+                throw ShimError.unknown(e.getMessage());
+            }
+            p.state = ProcessState.RUNNING;
+            events.publish("/tasks/resumed", TaskResumed.newBuilder().setContainerId(c.id).build());
+        } finally {
+            c.lock.unlock();
+        }
+        LOG.info("id={} call=Resume", c.id);
+        return Empty.getDefaultInstance();
+    }
+
+    // ------------------------------------------------------------------ Pids / Update / CloseIO / ResizePty
+
+    public PidsResponse pids(PidsRequest r) throws IOException, InterruptedException {
+        Container c = container(r.getId());
+        List<Integer> pids;
+        try {
+            pids = c.rune.ps(c.id);
+        } catch (RuneException e) {
+            throw ShimError.unknown("failed to list pids: " + e.getMessage());
+        }
+        PidsResponse.Builder b = PidsResponse.newBuilder();
+        for (int pid : pids) {
+            ProcessInfo.Builder info = ProcessInfo.newBuilder().setPid(pid);
+            for (ExecProcess e : c.execs.values()) {
+                if (e.pid == pid) {
+                    info.setInfo(Any.newBuilder().setTypeUrl("containerd.runc.v1.ProcessDetails")
+                            .setValue(ProcessDetails.newBuilder().setExecId(e.execId).build().toByteString()));
+                }
+            }
+            b.addProcesses(info);
+        }
+        return b.build();
+    }
+
+    public Empty update(UpdateTaskRequest r) throws IOException, InterruptedException {
+        Container c = container(r.getId());
+        c.init.state.checkUpdate();
+        byte[] resources;
+        try {
+            // LinuxResources JSON, type URL not checked (as the Go shim); re-encoded so rune gets clean JSON
+            resources = JSON.writeValueAsBytes(JSON.readTree(r.getResources().getValue().toByteArray()));
+        } catch (IOException e) {
+            throw ShimError.unknown("failed to decode resources: " + e.getMessage());
+        }
+        try {
+            c.rune.update(c.id, resources);
+        } catch (RuneException e) {
+            throw ShimError.unknown(e.getMessage());
+        }
+        LOG.info("id={} call=Update", c.id);
+        return Empty.getDefaultInstance();
+    }
+
+    public Empty closeIO(CloseIORequest r) {
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
+        if (p.io != null) p.io.closeStdin();
+        LOG.info("id={} exec={} call=CloseIO", c.id, r.getExecId());
+        return Empty.getDefaultInstance();
+    }
+
+    public Empty resizePty(ResizePtyRequest r) throws IOException {
+        Container c = container(r.getId());
+        ContainerProcess p = c.process(r.getExecId());
+        if (p.io != null) p.io.resize(r.getWidth(), r.getHeight());
+        return Empty.getDefaultInstance();
+    }
+
+    // ------------------------------------------------------------------ Checkpoint
+
+    public Empty checkpoint(CheckpointTaskRequest r) throws IOException, InterruptedException {
+        Container c = container(r.getId());
+        c.lock.lock();
+        try {
+            c.init.state.checkCheckpoint();
+            checkpoints.checkpoint(c, r);
+        } finally {
+            c.lock.unlock();
+        }
+        LOG.info("id={} call=Checkpoint path={}", c.id, r.getPath());
+        return Empty.getDefaultInstance();
     }
 
     // ------------------------------------------------------------------ Connect / Shutdown

@@ -1,0 +1,84 @@
+package io.rune.shim.task;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.rune.shim.api.task.CheckpointTaskRequest;
+import io.rune.shim.runc.CheckpointOptions;
+import io.rune.shim.runc.RuneException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint through rune (CRIU). Options come as {@code containerd.runc.v1.CheckpointOptions} or
+ * the older {@code containerd.linux.runc.CheckpointOptions} (fields 8/9 swapped). On failure
+ * CRIU's dump.log is kept as {@code <bundle>/criu-dump.log} and named in the error.
+ */
+final class Checkpoints {
+    static final String RUNC_V1 = "containerd.runc.v1.CheckpointOptions";
+    static final String LEGACY = "containerd.linux.runc.CheckpointOptions";
+
+    void checkpoint(Container c, CheckpointTaskRequest r) throws IOException, InterruptedException {
+        Path defaultWork = c.bundle.resolve("work").resolve("criu-work");
+        CheckpointOptions o = options(r, defaultWork.toString());
+        Path work = Path.of(o.workPath());
+        try {
+            c.rune.checkpoint(c.id, o);
+        } catch (RuneException e) {
+            Path dumpLog = c.bundle.resolve("criu-dump.log");
+            Path criuLog = work.resolve("dump.log");
+            if (Files.exists(criuLog)) Files.copy(criuLog, dumpLog, StandardCopyOption.REPLACE_EXISTING);
+            throw ShimError.unknown(e.getMessage() + " path= " + dumpLog);
+        } finally {
+            if (work.equals(defaultWork)) removeTree(work);
+        }
+    }
+
+    /** Rune options from the request; image path is the request's path, work path defaults to the bundle's. */
+    static CheckpointOptions options(CheckpointTaskRequest r, String defaultWork) {
+        Any any = r.hasOptions() ? r.getOptions() : Any.getDefaultInstance();
+        String type = OptionsDecoder.typeName(any.getTypeUrl());
+        try {
+            return switch (type) {
+                case "" -> new CheckpointOptions(r.getPath(), defaultWork, "", true, false, false, false, false,
+                        java.util.List.of());
+                case RUNC_V1 -> {
+                    var o = io.rune.shim.api.runc.CheckpointOptions.parseFrom(any.getValue());
+                    yield new CheckpointOptions(image(r, o.getImagePath()), orDefault(o.getWorkPath(), defaultWork), "",
+                            !o.getExit(), o.getOpenTcp(), o.getExternalUnixSockets(), o.getTerminal(), o.getFileLocks(),
+                            o.getEmptyNamespacesList());
+                }
+                case LEGACY -> {
+                    var o = io.rune.shim.api.runc.legacy.CheckpointOptions.parseFrom(any.getValue());
+                    yield new CheckpointOptions(image(r, o.getImagePath()), orDefault(o.getWorkPath(), defaultWork), "",
+                            !o.getExit(), o.getOpenTcp(), o.getExternalUnixSockets(), o.getTerminal(), o.getFileLocks(),
+                            o.getEmptyNamespacesList());
+                }
+                default -> throw ShimError.invalidArgument("unsupported checkpoint options type " + any.getTypeUrl()
+                        + " (accepted: " + RUNC_V1 + ", " + LEGACY + ")");
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw ShimError.invalidArgument("cannot decode checkpoint options: " + e.getMessage());
+        }
+    }
+
+    private static String image(CheckpointTaskRequest r, String fromOptions) {
+        return r.getPath().isEmpty() ? fromOptions : r.getPath();
+    }
+
+    private static String orDefault(String v, String d) {
+        return v == null || v.isEmpty() ? d : v;
+    }
+
+    private static void removeTree(Path p) {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover work dir is harmless
+        }
+    }
+}
