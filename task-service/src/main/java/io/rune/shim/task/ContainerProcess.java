@@ -13,6 +13,8 @@ abstract sealed class ContainerProcess permits InitProcess, ExecProcess {
     volatile int pid;
     volatile ProcessState state = ProcessState.CREATED;
     volatile Exit exit;
+    /** CloseIO came (possibly before the exec's stdio existed): stdin gets EOF once opened. */
+    volatile boolean stdinClosed;
     final CompletableFuture<Exit> exited = new CompletableFuture<>();
 
     ContainerProcess(StdioPaths stdio, ProcessStdio io) {

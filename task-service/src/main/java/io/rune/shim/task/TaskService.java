@@ -205,6 +205,7 @@ public final class TaskService {
             }
             io.started();
             e.io = io;
+            if (e.stdinClosed) io.closeStdin();
             e.pid = readPid(pidFile);
         } catch (IOException | RuntimeException | InterruptedException ex) {
             io.close();
@@ -543,7 +544,14 @@ public final class TaskService {
     public Empty closeIO(CloseIORequest r) {
         Container c = container(r.getId());
         ContainerProcess p = c.process(r.getExecId());
-        if (p.io != null) p.io.closeStdin();
+        c.lock.lock();
+        try {
+            // ctr sends CloseIO as soon as its stdin ends, which can be before the exec started
+            p.stdinClosed = true;
+            if (p.io != null) p.io.closeStdin();
+        } finally {
+            c.lock.unlock();
+        }
         LOG.info("id={} exec={} call=CloseIO", c.id, r.getExecId());
         return Empty.getDefaultInstance();
     }
