@@ -72,6 +72,11 @@ enum ProcessState {
         }
     }
 
+    void checkResize() {
+        if (this == STOPPED) throw ShimError.unknown("cannot resize a stopped container");
+        if (this == DELETED) throw ShimError.unknown("cannot resize a deleted process");
+    }
+
     /** Exec is allowed while the container's init is created or running. */
     void checkExec() {
         switch (this) {

@@ -559,6 +559,7 @@ public final class TaskService {
     public Empty resizePty(ResizePtyRequest r) throws IOException {
         Container c = container(r.getId());
         ContainerProcess p = c.process(r.getExecId());
+        if (p instanceof ExecProcess) p.state.checkResize(); // an init that stopped resizes silently (Go shim)
         if (p.io != null) p.io.resize(r.getWidth(), r.getHeight());
         return Empty.getDefaultInstance();
     }
