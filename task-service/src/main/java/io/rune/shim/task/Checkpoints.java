@@ -31,10 +31,19 @@ final class Checkpoints {
             Path dumpLog = c.bundle.resolve("criu-dump.log");
             Path criuLog = work.resolve("dump.log");
             if (Files.exists(criuLog)) Files.copy(criuLog, dumpLog, StandardCopyOption.REPLACE_EXISTING);
-            throw ShimError.unknown(e.getMessage() + " path= " + dumpLog);
+            throw ShimError.unknown(criuError(c.rune.config().binary(), e) + " path= " + dumpLog);
         } finally {
             if (work.equals(defaultWork)) removeTree(work);
         }
+    }
+
+    /** The Go shim's wording: the CLI's exit and CRIU's complaint, without the pointer to CRIU's own log. */
+    static String criuError(String binary, RuneException e) {
+        String msg = e.runeMessage();
+        int cut = msg.indexOf("log file:");
+        if (cut >= 0) msg = msg.substring(0, cut);
+        msg = String.join(" ", msg.trim().split("\\s+"));
+        return binary + " did not terminate successfully: exit status " + e.status() + ": " + msg;
     }
 
     /** Rune options from the request; image path is the request's path, work path defaults to the bundle's. */
