@@ -158,6 +158,22 @@ public final class Rune {
         run("checkpoint", checkpointArgs(id, o), null, null);
     }
 
+    List<String> restoreArgs(String id, RestoreOptions o) {
+        List<String> a = globalArgs();
+        a.addAll(List.of("restore", "--image-path", o.imagePath(), "--work-path", o.workPath()));
+        if (o.parentPath() != null && !o.parentPath().isEmpty()) a.addAll(List.of("--parent-path", o.parentPath()));
+        a.addAll(List.of("--detach", "--pid-file", o.pidFile()));
+        if (o.consoleSocket() != null) a.addAll(List.of("--console-socket", o.consoleSocket()));
+        if (o.noPivot()) a.add("--no-pivot");
+        // the shim is the subreaper of the restored process, not rune
+        a.addAll(List.of("-no-subreaper", "--bundle", o.bundle(), id));
+        return a;
+    }
+
+    public void restore(String id, RestoreOptions o, RuneIo io) throws RuneException, IOException, InterruptedException {
+        run("restore", restoreArgs(id, o), null, io);
+    }
+
     private List<String> args(String sub, String id) {
         List<String> a = globalArgs();
         a.add(sub);

@@ -135,4 +135,14 @@ class RuneTest {
         new Rune(config(dir.resolve("log.json")), m).update("c1", "{\"pids\":{\"limit\":50}}".getBytes(StandardCharsets.UTF_8));
         assertEquals("{\"pids\":{\"limit\":50}}", new String(seen[0], StandardCharsets.UTF_8));
     }
+
+    @Test
+    void restoreArgvMatchesGoShim(@TempDir Path dir) {
+        Rune r = new Rune(config(dir.resolve("log.json")), new FakeMonitor());
+        int g = r.globalArgs().size();
+        List<String> a = r.restoreArgs("c1", new RestoreOptions("/b", "/ckpt", "/b/work", "/parent", "/b/init.pid", null, true));
+        assertEquals(List.of("restore", "--image-path", "/ckpt", "--work-path", "/b/work", "--parent-path", "/parent",
+                "--detach", "--pid-file", "/b/init.pid", "--no-pivot", "-no-subreaper", "--bundle", "/b", "c1"),
+                a.subList(g, a.size()));
+    }
 }

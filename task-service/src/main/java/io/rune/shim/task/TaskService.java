@@ -102,7 +102,6 @@ public final class TaskService {
     public CreateTaskResponse create(CreateTaskRequest r) throws IOException, InterruptedException {
         String id = r.getId();
         if (id.isEmpty()) throw ShimError.invalidArgument("container id must not be empty");
-        if (!r.getCheckpoint().isEmpty()) throw ShimError.unimplemented("restore from checkpoint is not supported by this shim yet");
         Path bundle = Path.of(r.getBundle());
         RuntimeOptions opts = OptionsDecoder.decode(r.hasOptions() ? r.getOptions() : null);
         OciSpec spec = OciSpec.read(bundle);
@@ -123,16 +122,23 @@ public final class TaskService {
             c.lock.lock();
             try {
                 Path pidFile = bundle.resolve("init.pid");
-                try {
-                    rune.create(id, new CreateOptions(bundle.toString(), pidFile.toString(), io.consoleSocket(),
-                            opts.noPivotRoot(), opts.noNewKeyring()), io.runeIo());
-                } catch (RuneException e) {
-                    throw ShimError.unknown(e.getMessage());
+                if (!r.getCheckpoint().isEmpty()) {
+                    // restored at Start (rune restore); until then there is no process: pid 0, as the Go shim
+                    init.restoreFrom = r.getCheckpoint();
+                    init.restoreParent = r.getParentCheckpoint();
+                    containers.put(id, c);
+                } else {
+                    try {
+                        rune.create(id, new CreateOptions(bundle.toString(), pidFile.toString(), io.consoleSocket(),
+                                opts.noPivotRoot(), opts.noNewKeyring()), io.runeIo());
+                    } catch (RuneException e) {
+                        throw ShimError.unknown(e.getMessage());
+                    }
+                    io.started();
+                    init.pid = readPid(pidFile);
+                    containers.put(id, c);
+                    exits.claim(init.pid, exit -> onInitExit(c, exit));
                 }
-                io.started();
-                init.pid = readPid(pidFile);
-                containers.put(id, c);
-                exits.claim(init.pid, exit -> onInitExit(c, exit));
                 events.publish("/tasks/create", TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
                         .addAllRootfs(r.getRootfsList())
                         .setIo(TaskIO.newBuilder().setStdin(stdio.stdin()).setStdout(stdio.stdout())
@@ -176,7 +182,8 @@ public final class TaskService {
                 startExec(c, e);
             } else {
                 try {
-                    c.rune.start(c.id);
+                    if (c.init.restoreFrom != null) restore(c);
+                    else c.rune.start(c.id);
                 } catch (RuneException e) {
                     throw ShimError.unknown(e.getMessage());
                 }
@@ -188,6 +195,19 @@ public final class TaskService {
         }
         LOG.info("id={} exec={} call=Start pid={}", c.id, r.getExecId(), p.pid);
         return StartResponse.newBuilder().setPid(p.pid).build();
+    }
+
+    /** Start of a container created from a checkpoint: rune restore, then it is a running init. */
+    private void restore(Container c) throws RuneException, IOException, InterruptedException {
+        InitProcess p = c.init;
+        Path pidFile = c.bundle.resolve("init.pid");
+        String work = c.options.criuWorkPath().isEmpty() ? c.bundle.resolve("work").toString() : c.options.criuWorkPath();
+        c.rune.restore(c.id, new io.rune.shim.runc.RestoreOptions(c.bundle.toString(), p.restoreFrom, work,
+                p.restoreParent, pidFile.toString(), p.io.consoleSocket(), c.options.noPivotRoot()), p.io.runeIo());
+        p.io.started();
+        p.pid = readPid(pidFile);
+        p.restoreFrom = null;
+        exits.claim(p.pid, exit -> onInitExit(c, exit));
     }
 
     /** rune exec --detach with the process spec in a temp file; called with the container lock held. */
