@@ -2,6 +2,7 @@ package io.rune.shim.main;
 
 import io.rune.shim.api.task.DeleteResponse;
 import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.Prelink;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Main {
         try {
             switch (flags.action()) {
                 case "start" -> {
+                    Prelink.inBackground(true);
                     String address = new StartAction(flags, cwd, System.in.readAllBytes()).run();
                     out.print(address);
                     out.flush();
@@ -60,6 +62,7 @@ public final class Main {
                     System.exit(0);
                 }
                 default -> {
+                    Prelink.inBackground(false);
                     redirectStderrToLogFifo(cwd);
                     Logging.configure(flags.debug(), flags.namespace());
                     new Daemon(flags).run();

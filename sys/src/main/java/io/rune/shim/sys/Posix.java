@@ -291,4 +291,23 @@ public final class Posix {
             throw Native.rethrow(t);
         }
     }
+
+    /** Links the downcalls of process and fd calls now (on a helper thread at start-up) instead of on first use. */
+    public static void prelink() {
+        GETPID.get();
+        GETEUID.get();
+        GETEGID.get();
+        PRCTL.get();
+        WAIT4.get();
+        PIPE2.get();
+        CLOSE.get();
+        READ.get();
+        WRITE.get();
+        OPEN.get();
+        DUP2.get();
+        FCNTL.get();
+        KILL.get();
+        POLL.get();
+        FCHOWN.get();
+    }
 }

@@ -108,4 +108,24 @@ public final class Spawner {
     private static void check(int rc, String call, String subject) throws SysException {
         if (rc != 0) throw new SysException(call, subject, rc);
     }
+
+    /** Links the downcalls of spawning now (on a helper thread at start-up) instead of on first use. */
+    public static void prelink() {
+        FA_INIT.get();
+        FA_DESTROY.get();
+        FA_DUP2.get();
+        FA_OPEN.get();
+        FA_CHDIR.get();
+        FA_CLOSEFROM.get();
+        AT_INIT.get();
+        AT_DESTROY.get();
+        AT_FLAGS.get();
+        AT_PGROUP.get();
+        AT_SIGMASK.get();
+        AT_SIGDEF.get();
+        SIGEMPTY.get();
+        SIGFILL.get();
+        SPAWN.get();
+        SPAWNP.get();
+    }
 }

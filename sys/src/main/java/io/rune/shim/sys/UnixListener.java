@@ -52,4 +52,11 @@ public final class UnixListener {
             throw Native.rethrow(t);
         }
     }
+
+    /** Links the downcalls of the listening socket now (on a helper thread at start-up) instead of on first use. */
+    public static void prelink() {
+        SOCKET.get();
+        BIND.get();
+        LISTEN.get();
+    }
 }
