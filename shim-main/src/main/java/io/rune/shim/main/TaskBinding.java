@@ -46,7 +46,7 @@ final class TaskBinding {
             add(b, s, "ResizePty", ResizePtyRequest.parser(), t::resizePty);
             add(b, s, "CloseIO", CloseIORequest.parser(), t::closeIO);
             add(b, s, "Update", UpdateTaskRequest.parser(), t::update);
-            notYet(b, s, "Stats", StatsRequest.parser());
+            add(b, s, "Stats", StatsRequest.parser(), t::stats);
         }
         return b.build();
     }
@@ -65,12 +65,5 @@ final class TaskBinding {
                 throw new TtrpcException(ShimError.UNKNOWN, e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
         }));
-    }
-
-    /** Decodes the request (a bad payload still gets its INTERNAL error), then answers Unimplemented. */
-    private static <Q> void notYet(ServiceRegistry.Builder b, String service, String method, Parser<Q> parser) {
-        add(b, service, method, parser, req -> {
-            throw TaskService.notYet(method);
-        });
     }
 }

@@ -128,6 +128,7 @@ final class Training {
             call(c, "Start", StartRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
             StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
             PidsResponse.parseFrom(call(c, "Pids", PidsRequest.newBuilder().setId("t").build().toByteString()));
+            StatsResponse.parseFrom(call(c, "Stats", StatsRequest.newBuilder().setId("t").build().toByteString()));
             WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
             call(c, "Delete", DeleteRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
             call(c, "Pause", PauseRequest.newBuilder().setId("t").build().toByteString());

@@ -27,6 +27,8 @@ final class Container {
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a running exec's exit was published (the init's exit waits for them). */
     final Condition execExited = lock.newCondition();
+    /** The init's cgroup, found once its pid is known (null if it could not be found). */
+    volatile io.rune.shim.cgroups.Cgroup cgroup;
     /** Execs started and not yet exited (guarded by lock). */
     int runningExecs;
 

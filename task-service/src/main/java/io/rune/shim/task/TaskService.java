@@ -11,6 +11,7 @@ import io.rune.shim.api.events.TaskExecAdded;
 import io.rune.shim.api.events.TaskExecStarted;
 import io.rune.shim.api.events.TaskExit;
 import io.rune.shim.api.events.TaskIO;
+import io.rune.shim.api.events.TaskOOM;
 import io.rune.shim.api.events.TaskPaused;
 import io.rune.shim.api.events.TaskResumed;
 import io.rune.shim.api.events.TaskStart;
@@ -19,6 +20,7 @@ import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.ProcessInfo;
 import io.rune.shim.api.types.Status;
 import io.rune.shim.reaper.Exit;
+import io.rune.shim.oom.OomWatcher;
 import io.rune.shim.reaper.Reaper;
 import io.rune.shim.runc.CreateOptions;
 import io.rune.shim.runc.ExecOptions;
@@ -62,6 +64,7 @@ public final class TaskService {
     private final ExitRouter exits = new ExitRouter();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Checkpoints checkpoints = new Checkpoints();
+    private final OomWatcher oom;
 
     /**
      * @param reaper              starts helper processes of stdio (binary:// loggers)
@@ -76,6 +79,11 @@ public final class TaskService {
         this.reaper = reaper;
         this.events = events;
         this.onLastContainerGone = onLastContainerGone;
+        // the watcher thread only queues the event: the publisher forwards it in order
+        this.oom = OomWatcher.create(id -> {
+            LOG.info("id={} call=oom", id);
+            events.publish("/tasks/oom", TaskOOM.newBuilder().setContainerId(id).build());
+        });
     }
 
     /** Feed for the reaper: exits of processes the service does not spawn itself. */
@@ -136,6 +144,7 @@ public final class TaskService {
                     }
                     io.started();
                     init.pid = readPid(pidFile);
+                    c.cgroup = findCgroup(c);
                     containers.put(id, c);
                     exits.claim(init.pid, exit -> onInitExit(c, exit));
                 }
@@ -188,6 +197,7 @@ public final class TaskService {
                     throw ShimError.unknown(e.getMessage());
                 }
                 p.state = ProcessState.RUNNING;
+                watchOom(c);
                 events.publish("/tasks/start", TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid).build());
             }
         } finally {
@@ -207,7 +217,33 @@ public final class TaskService {
         p.io.started();
         p.pid = readPid(pidFile);
         p.restoreFrom = null;
+        c.cgroup = findCgroup(c);
         exits.claim(p.pid, exit -> onInitExit(c, exit));
+    }
+
+    private static io.rune.shim.cgroups.Cgroup findCgroup(Container c) {
+        try {
+            return io.rune.shim.cgroups.Cgroup.forPid(c.init.pid);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("id={} call=cgroup pid={} not found: {}", c.id, c.init.pid, e.getMessage());
+            return null;
+        }
+    }
+
+    /** OOM events from Start on (as the Go shim); on cgroup v2 the controllers are enabled down to the container. */
+    private void watchOom(Container c) {
+        io.rune.shim.cgroups.Cgroup cg = c.cgroup;
+        if (cg == null) return;
+        try {
+            if (cg instanceof io.rune.shim.cgroups.V2Cgroup v2) v2.enableControllers();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("id={} call=cgroup enable controllers: {}", c.id, e.getMessage());
+        }
+        try {
+            oom.register(c.id, cg);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("id={} call=oom register: {}", c.id, e.getMessage());
+        }
     }
 
     /** rune exec --detach with the process spec in a temp file; called with the container lock held. */
@@ -376,6 +412,7 @@ public final class TaskService {
         Rootfs.unmountAll(c.rootfsPath());
         p.state = ProcessState.DELETED;
         containers.remove(c.id);
+        oom.unregister(c.id);
         exits.release(p.pid);
         DeleteResponse resp = response(p);
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(c.id).setPid(resp.getPid())
@@ -584,6 +621,19 @@ public final class TaskService {
         return Empty.getDefaultInstance();
     }
 
+    // ------------------------------------------------------------------ Stats
+
+    public StatsResponse stats(StatsRequest r) throws IOException {
+        Container c = container(r.getId());
+        io.rune.shim.cgroups.Cgroup cg = c.cgroup;
+        if (cg == null) throw ShimError.notFound("cgroup does not exist");
+        try {
+            return StatsResponse.newBuilder().setStats(cg.statsAny()).build();
+        } catch (io.rune.shim.cgroups.CgroupNotFoundException e) {
+            throw ShimError.notFound("cgroup does not exist");
+        }
+    }
+
     // ------------------------------------------------------------------ Checkpoint
 
     public Empty checkpoint(CheckpointTaskRequest r) throws IOException, InterruptedException {
@@ -609,13 +659,13 @@ public final class TaskService {
     public Empty shutdown(ShutdownRequest r) {
         if (containers.isEmpty()) {
             LOG.info("id={} call=Shutdown no container left: exiting", r.getId());
+            try {
+                oom.close();
+            } catch (Exception e) {
+                LOG.warn("id={} call=Shutdown closing the OOM watcher: {}", r.getId(), e.getMessage());
+            }
             onLastContainerGone.run();
         }
         return Empty.getDefaultInstance();
-    }
-
-    /** Methods whose issue has not landed yet: a clear Unimplemented, never a silent success. */
-    public static ShimError notYet(String method) {
-        return ShimError.unimplemented(method + " is not implemented by containerd-shim-rune-v2 yet");
     }
 }
