@@ -106,18 +106,19 @@ final class BinaryLogger {
         throw new IOException("binary logger did not signal readiness within " + READY_TIMEOUT.toSeconds() + "s");
     }
 
-    /** Lets the logger finish on EOF, else SIGTERM, then SIGKILL after the grace period (off the caller's thread). */
+    /**
+     * After the pipes were closed: SIGTERM so the logger flushes and exits, SIGKILL if it is still
+     * there after 12 s. Waits like the Go shim's Close does (the caller is a Delete).
+     */
     void stop() {
-        Thread.ofVirtual().name("logger-stop-" + child.pid()).start(() -> {
-            try {
-                if (child.await(Duration.ofSeconds(2)) != null) return;
-                signal(Posix.SIGTERM);
-                if (child.await(STOP_GRACE) != null) return;
-                kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        if (child.exit().isDone()) return; // reaped: its pid may belong to someone else by now
+        signal(Posix.SIGTERM);
+        try {
+            if (child.await(STOP_GRACE) == null) kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
     }
 
     private void kill() {
