@@ -31,14 +31,31 @@ public final class Ctr {
         return address;
     }
 
+    public Path rootfs() {
+        return rootfs;
+    }
+
+    public Path fifoDir() {
+        return fifoDir;
+    }
+
+    /** The full argv of {@code ctr --address .. --namespace .. <args>} (for {@link LiveProcess}). */
+    public List<String> argv(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("ctr", "--address", address.toString(), "--namespace", namespace));
+        argv.addAll(args);
+        return argv;
+    }
+
+    public List<String> argv(String... args) {
+        return argv(List.of(args));
+    }
+
     public String namespace() {
         return namespace;
     }
 
     public CmdResult exec(Duration timeout, List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("ctr", "--address", address.toString(), "--namespace", namespace));
-        argv.addAll(args);
-        return Cmd.run(timeout, argv);
+        return Cmd.run(timeout, argv(args));
     }
 
     public CmdResult exec(String... args) {
@@ -56,10 +73,35 @@ public final class Ctr {
     }
 
     private List<String> runArgs(ShimRuntime rt, String mode, String id, String... cmd) {
-        List<String> a = new ArrayList<>(List.of("run", mode, "--runtime", rt.name(),
-                "--fifo-dir", fifoDir.toString(), "--rootfs", rootfs.toString(), id));
+        return runArgs(rt, List.of(mode), id, cmd);
+    }
+
+    /** {@code run <options> --runtime <rt> --fifo-dir <ours> --rootfs <rootfs> <id> <cmd...>} (options e.g. "-d", "--rm", "-t"). */
+    public List<String> runArgs(ShimRuntime rt, List<String> options, String id, String... cmd) {
+        List<String> a = new ArrayList<>(List.of("run"));
+        a.addAll(options);
+        a.addAll(List.of("--runtime", rt.name(), "--fifo-dir", fifoDir.toString(), "--rootfs", rootfs.toString(), id));
         a.addAll(List.of(cmd));
         return a;
+    }
+
+    /** {@code ctr run} with arbitrary options (see {@link #runArgs(ShimRuntime, List, String, String...)}). */
+    public CmdResult run(ShimRuntime rt, List<String> options, String id, String... cmd) {
+        return exec(DEFAULT_TIMEOUT, runArgs(rt, options, id, cmd));
+    }
+
+    /** {@code task exec [options] --fifo-dir <ours> --exec-id <execId> <id> <cmd...>}. */
+    public List<String> execArgs(List<String> options, String id, String execId, String... cmd) {
+        List<String> a = new ArrayList<>(List.of("task", "exec"));
+        a.addAll(options);
+        a.addAll(List.of("--fifo-dir", fifoDir.toString(), "--exec-id", execId, id));
+        a.addAll(List.of(cmd));
+        return a;
+    }
+
+    /** {@code ctr task exec --exec-id <execId> <id> <cmd...>} (attached; ctr exits with the exec's status). */
+    public CmdResult taskExec(String id, String execId, String... cmd) {
+        return exec(DEFAULT_TIMEOUT, execArgs(List.of(), id, execId, cmd));
     }
 
     /** Parsed {@code ctr task ls}. */

@@ -1,5 +1,7 @@
 package io.rune.shim.e2e;
 
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +25,49 @@ abstract class E2eTestBase {
         this.ref = ctd.config().referenceRuntime();
         this.ut = ctd.config().underTest();
         this.containers = new TestContainers(ctd);
+    }
+
+    /**
+     * Ends a detached container the ordinary way: SIGKILL if its task still runs, wait for STOPPED,
+     * {@code ctr task rm}, {@code ctr container rm}; then waits until nothing of it is left on the host.
+     * Returns the leftovers (clean() when fine).
+     */
+    protected Leftovers teardown(ShimRuntime rt, String id) {
+        String st = ctr.taskStatus(id);
+        if (!st.equals("STOPPED") && !st.equals("ABSENT")) {
+            ctr.kill(id, "SIGKILL");
+            ctr.awaitStatus(id, "STOPPED", Duration.ofSeconds(15));
+        }
+        if (!ctr.taskStatus(id).equals("ABSENT")) {
+            CmdResult rm = ctr.exec("task", "rm", id);
+            if (!rm.ok()) {
+                System.err.println("[e2e] " + rt + " teardown of " + id + ": " + rm);
+            }
+        }
+        if (ctr.listQuiet("container").contains(id)) {
+            CmdResult crm = ctr.exec("container", "rm", id);
+            if (!crm.ok()) {
+                System.err.println("[e2e] " + rt + " teardown of " + id + ": " + crm);
+            }
+        }
+        Leftovers left = Leftovers.awaitClean(ctd, rt, id, Duration.ofSeconds(15), false);
+        if (!left.clean()) {
+            System.err.println("[e2e] " + rt + " leftovers of " + id + ": " + left);
+        }
+        return left;
+    }
+
+    /** Runs a detached {@link #SLEEPER} and waits until it is RUNNING; false (and logs why) otherwise. */
+    protected boolean startSleeper(ShimRuntime rt, String id, String... extraOptions) {
+        List<String> opts = new java.util.ArrayList<>(List.of("-d"));
+        opts.addAll(List.of(extraOptions));
+        CmdResult run = ctr.run(rt, opts, id, SLEEPER);
+        String st = run.ok() ? ctr.awaitStatus(id, "RUNNING", Duration.ofSeconds(15)) : ctr.taskStatus(id);
+        if (!run.ok() || !st.equals("RUNNING")) {
+            System.err.println("[e2e] " + rt + ": cannot start " + id + ": " + run + " (status " + st + ")");
+            return false;
+        }
+        return true;
     }
 
     @AfterEach

@@ -121,6 +121,16 @@ public final class EventStream implements AutoCloseable {
         return awaitAny(e -> namespace.equals(e.namespace()) && topic.equals(e.topic()) && id.equals(e.containerId()), timeout);
     }
 
+    /** First event of that topic for the container that also satisfies p; waits up to timeout; null when none came. */
+    public Event await(String id, String topic, Predicate<Event> p, Duration timeout) {
+        return awaitAny(e -> namespace.equals(e.namespace()) && topic.equals(e.topic()) && id.equals(e.containerId()) && p.test(e), timeout);
+    }
+
+    /** The /tasks/exit event of one process (init: execId = container id). */
+    public Event awaitExit(String id, String execId, Duration timeout) {
+        return await(id, "/tasks/exit", e -> execId.equals(e.data().path("id").asText()), timeout);
+    }
+
     private synchronized Event awaitAny(Predicate<Event> p, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

@@ -21,14 +21,20 @@ import java.util.List;
  * @param bundleDir  {@code <state>/io.containerd.runtime.v2.task/<ns>/<id>} if it still exists, else null
  * @param mounts     mountinfo lines mentioning the id
  * @param cgroupDirs {@code /sys/fs/cgroup/* /<ns>/<id>} (and v2 {@code /sys/fs/cgroup/<ns>/<id>}) that exist
+ * @param fifos      FIFOs {@code <base>/fifo/<n>/<id>-*} (also those of execs whose id starts with {@code <id>-}) still there
  */
-public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bundleDir, List<String> mounts, List<String> cgroupDirs) {
+public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bundleDir, List<String> mounts, List<String> cgroupDirs,
+                        List<String> fifos) {
     public static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
 
     public boolean clean() {
-        return cleanIgnoringSocket() && socket == null;
+        return cleanIgnoringSocket() && socket == null && fifos.isEmpty();
     }
 
+    /**
+     * Clean apart from the shim socket and the FIFOs: for a shim that was SIGKILLed (which cannot remove its
+     * socket), after which containerd forgets the task, so {@code ctr task rm} cannot load and remove the FIFOs.
+     */
     public boolean cleanIgnoringSocket() {
         return shimPids.isEmpty() && stateDir == null && bundleDir == null && mounts.isEmpty() && cgroupDirs.isEmpty();
     }
@@ -67,7 +73,30 @@ public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bu
                 Files.exists(sock) ? sock : null,
                 Files.exists(state) ? state : null,
                 Files.exists(bundle) ? bundle : null,
-                mounts, cgroups);
+                mounts, cgroups, fifos(ctd.base().resolve("fifo"), id));
+    }
+
+    /** FIFOs named {@code <id>-...} in the per-call directories under the FIFO dir given to ctr. */
+    public static List<String> fifos(Path fifoDir, String id) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(fifoDir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(fifoDir)) {
+            for (Path d : dirs) {
+                if (!Files.isDirectory(d)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> p.getFileName().toString().startsWith(id + "-"))) {
+                    files.forEach(f -> out.add(f.toString()));
+                } catch (IOException ignored) {
+                    // removed meanwhile
+                }
+            }
+        } catch (IOException ignored) {
+            // removed meanwhile
+        }
+        return out;
     }
 
     /** Polls until clean (or, with ignoreSocket, clean apart from the socket file) or the timeout passes. */

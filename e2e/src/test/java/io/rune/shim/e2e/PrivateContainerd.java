@@ -40,6 +40,7 @@ public final class PrivateContainerd implements AutoCloseable {
     private Ctr ctr;
     private EventStream events;
     private boolean closed;
+    private int starts;
     private Thread hook;
 
     private PrivateContainerd(E2eConfig config, Path base) {
@@ -93,6 +94,14 @@ public final class PrivateContainerd implements AutoCloseable {
                 [debug]
                   level = "debug"
                 """.formatted(base, address));
+        ctr = new Ctr(address, NAMESPACE, rootfs, base.resolve("fifo"));
+        startContainerd();
+        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s%n",
+                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin());
+    }
+
+    /** Starts containerd (appending to containerd.log), waits for its socket and subscribes to events. */
+    private void startContainerd() throws IOException {
         List<String> argv = new ArrayList<>();
         // tini -s: a subreaper above containerd, so orphaned shims and container processes are reaped promptly.
         if (Files.isExecutable(Path.of("/usr/bin/tini"))) {
@@ -103,11 +112,10 @@ public final class PrivateContainerd implements AutoCloseable {
                 .directory(base.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("PATH", containerdPath());
         pb.environment().remove("NOTIFY_SOCKET");
         process = pb.start();
-        ctr = new Ctr(address, NAMESPACE, rootfs, base.resolve("fifo"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             if (!process.isAlive()) {
@@ -121,9 +129,27 @@ public final class PrivateContainerd implements AutoCloseable {
             }
             Poll.sleep(Duration.ofMillis(100));
         }
-        events = EventStream.start(ctr, base.resolve("events.log"), base.resolve("events.err"));
-        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s%n",
-                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin());
+        String suffix = starts == 0 ? "" : "." + starts;
+        starts++;
+        events = EventStream.start(ctr, base.resolve("events" + suffix + ".log"), base.resolve("events" + suffix + ".err"));
+    }
+
+    /**
+     * Restarts containerd with the same config, as an operator would: SIGTERM, wait for the exit, start
+     * again. Shims and containers keep running. The event subscription is replaced: take {@link #events()}
+     * afresh afterwards (events published while containerd was down are not seen).
+     */
+    public synchronized void restart() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("already closed");
+        }
+        events.close();
+        stopContainerd();
+        if (process.isAlive()) {
+            throw new IllegalStateException("containerd did not stop");
+        }
+        startContainerd();
+        System.err.println("[e2e] private containerd restarted");
     }
 
     private String containerdPath() {
@@ -149,7 +175,7 @@ public final class PrivateContainerd implements AutoCloseable {
         return ctr;
     }
 
-    public EventStream events() {
+    public synchronized EventStream events() {
         return events;
     }
 
@@ -167,6 +193,11 @@ public final class PrivateContainerd implements AutoCloseable {
 
     public Path bundleDir(String id) {
         return base.resolve("state/io.containerd.runtime.v2.task").resolve(NAMESPACE).resolve(id);
+    }
+
+    /** Every container id handed out in this run, with its runtime. */
+    public Map<String, ShimRuntime> registered() {
+        return Map.copyOf(ids);
     }
 
     /** Remembers an id so that the final sweep can clean up after it even when a test did not. */
@@ -310,7 +341,11 @@ public final class PrivateContainerd implements AutoCloseable {
     private void copyLogs() {
         try {
             Files.createDirectories(config.logDir());
-            for (String name : List.of("containerd.log", "events.log", "events.err", "config.toml")) {
+            List<String> names = new ArrayList<>(List.of("containerd.log", "config.toml"));
+            try (Stream<Path> s = Files.list(base)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.matches("events(\\.\\d+)?\\.(log|err)")).forEach(names::add);
+            }
+            for (String name : names) {
                 Path src = base.resolve(name);
                 if (Files.exists(src)) {
                     Files.copy(src, config.logDir().resolve(name), StandardCopyOption.REPLACE_EXISTING);
