@@ -29,6 +29,7 @@ public final class BundleFiles {
         if (o.systemdCgroup()) n.put("systemd_cgroup", true);
         if (!o.criuImagePath().isEmpty()) n.put("criu_image_path", o.criuImagePath());
         if (!o.criuWorkPath().isEmpty()) n.put("criu_work_path", o.criuWorkPath());
+        if (!o.carrierConfig().isEmpty()) n.put("carrier_config", o.carrierConfig());
         writePrivate(bundle.resolve("options.json"), JSON.writeValueAsString(n));
         writePrivate(bundle.resolve("runtime"), o.binaryName());
     }
@@ -42,7 +43,8 @@ public final class BundleFiles {
                 n.path("no_pivot_root").asBoolean(), n.path("no_new_keyring").asBoolean(),
                 n.path("shim_cgroup").asText(""), n.path("io_uid").asInt(), n.path("io_gid").asInt(),
                 n.path("criu_path").asText(""), n.path("systemd_cgroup").asBoolean(),
-                n.path("criu_image_path").asText(""), n.path("criu_work_path").asText(""));
+                n.path("criu_image_path").asText(""), n.path("criu_work_path").asText(""),
+                n.path("carrier_config").asText(""));
     }
 
     private static void writePrivate(Path p, String content) throws IOException {

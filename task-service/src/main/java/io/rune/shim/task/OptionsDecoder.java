@@ -39,12 +39,12 @@ public final class OptionsDecoder {
                 case LEGACY_RUNC -> {
                     RuncOptions o = RuncOptions.parseFrom(any.getValue());
                     yield new RuntimeOptions(o.getRuntime(), o.getRuntimeRoot(), false, false, "", 0, 0,
-                            o.getCriuPath(), o.getSystemdCgroup(), "", "");
+                            o.getCriuPath(), o.getSystemdCgroup(), "", "", "");
                 }
                 case LEGACY_CREATE -> {
                     CreateOptions o = CreateOptions.parseFrom(any.getValue());
                     yield new RuntimeOptions("", "", o.getNoPivotRoot(), o.getNoNewKeyring(), o.getShimCgroup(),
-                            o.getIoUid(), o.getIoGid(), "", false, o.getCriuImagePath(), o.getCriuWorkPath());
+                            o.getIoUid(), o.getIoGid(), "", false, o.getCriuImagePath(), o.getCriuWorkPath(), "");
                 }
                 case CRI -> fromCri(Options.parseFrom(any.getValue()));
                 default -> throw ShimError.invalidArgument("unsupported runtime options type " + any.getTypeUrl()
@@ -58,7 +58,7 @@ public final class OptionsDecoder {
     static RuntimeOptions fromRuncV1(io.rune.shim.api.runc.Options o) {
         return new RuntimeOptions(o.getBinaryName(), o.getRoot(), o.getNoPivotRoot(), o.getNoNewKeyring(),
                 o.getShimCgroup(), o.getIoUid(), o.getIoGid(), o.getCriuPath(), o.getSystemdCgroup(),
-                o.getCriuImagePath(), o.getCriuWorkPath());
+                o.getCriuImagePath(), o.getCriuWorkPath(), "");
     }
 
     private static RuntimeOptions fromCri(Options o) {

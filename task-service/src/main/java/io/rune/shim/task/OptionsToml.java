@@ -35,7 +35,8 @@ final class OptionsToml {
         }
         return new RuntimeOptions(str(v, "binaryname"), str(v, "root"), bool(v, "nopivotroot"),
                 bool(v, "nonewkeyring"), str(v, "shimcgroup"), num(v, "iouid"), num(v, "iogid"),
-                str(v, "criupath"), bool(v, "systemdcgroup"), str(v, "criuimagepath"), str(v, "criuworkpath"));
+                str(v, "criupath"), bool(v, "systemdcgroup"), str(v, "criuimagepath"), str(v, "criuworkpath"),
+                str(v, "carrierconfig"));
     }
 
     private static String stripComment(String line) {

@@ -4,12 +4,13 @@ import io.rune.shim.runc.RuneConfig;
 
 /**
  * The runtime options of a container, whichever message carried them. Empty strings and
- * zero ids mean "not set".
+ * zero ids mean "not set". carrierConfig (the carrier's config.toml) comes only from an options file
+ * (key {@code CarrierConfig}); empty means /etc/inclavare-containers/config.toml.
  */
 public record RuntimeOptions(String binaryName, String root, boolean noPivotRoot, boolean noNewKeyring,
                              String shimCgroup, int ioUid, int ioGid, String criuPath, boolean systemdCgroup,
-                             String criuImagePath, String criuWorkPath) {
-    public static final RuntimeOptions DEFAULTS = new RuntimeOptions("", "", false, false, "", 0, 0, "", false, "", "");
+                             String criuImagePath, String criuWorkPath, String carrierConfig) {
+    public static final RuntimeOptions DEFAULTS = new RuntimeOptions("", "", false, false, "", 0, 0, "", false, "", "", "");
 
     public String binaryOrDefault() {
         return binaryName.isEmpty() ? RuneConfig.DEFAULT_BINARY : binaryName;

@@ -20,6 +20,11 @@ import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.ProcessInfo;
 import io.rune.shim.api.types.Status;
 import io.rune.shim.reaper.Exit;
+import io.rune.shim.carrier.Carrier;
+import io.rune.shim.carrier.CarrierException;
+import io.rune.shim.carrier.CarrierKind;
+import io.rune.shim.carrier.CarrierRequest;
+import io.rune.shim.carrier.ReaperCommandRunner;
 import io.rune.shim.oom.OomWatcher;
 import io.rune.shim.reaper.Reaper;
 import io.rune.shim.runc.CreateOptions;
@@ -113,6 +118,7 @@ public final class TaskService {
         Path bundle = Path.of(r.getBundle());
         RuntimeOptions opts = OptionsDecoder.decode(r.hasOptions() ? r.getOptions() : null);
         OciSpec spec = OciSpec.read(bundle);
+        CarrierKind carrier = carrierKind(bundle); // refused before anything is mounted
         if (containers.containsKey(id)) throw ShimError.unknown("OCI runtime create failed: container with given ID already exists");
         BundleFiles.write(bundle, opts);
 
@@ -124,6 +130,7 @@ public final class TaskService {
         Rootfs.mountAll(r.getRootfsList(), rootfs);
         ProcessStdio io = null;
         try {
+            prepareEnclave(id, bundle, carrier, opts);
             io = ProcessStdio.open(id, stdio, new IoContext(namespace, id, reaper, opts.ioUid(), opts.ioGid()));
             InitProcess init = new InitProcess(id, stdio, io);
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, !spec.privatePidNamespace(), init);
@@ -168,6 +175,36 @@ public final class TaskService {
             }
             throw e;
         }
+    }
+
+    private static CarrierKind carrierKind(Path bundle) {
+        try {
+            return Carrier.kindOf(bundle);
+        } catch (CarrierException e) {
+            throw carrierError(e);
+        }
+    }
+
+    /** The carrier step: builds and signs the enclave inside the bundle when the container asks for one. */
+    private void prepareEnclave(String id, Path bundle, CarrierKind kind, RuntimeOptions opts) throws InterruptedException {
+        if (kind == CarrierKind.NONE) return;
+        Path config = opts.carrierConfig().isEmpty() ? null : Path.of(opts.carrierConfig());
+        try {
+            var result = Carrier.prepare(new CarrierRequest(id, bundle, config, null,
+                    new ReaperCommandRunner(reaper, System.getenv())));
+            LOG.info("id={} call=Create carrier={} enclave env={}", id, result.kind(), result.enclaveEnv().keySet());
+        } catch (CarrierException e) {
+            throw carrierError(e);
+        }
+    }
+
+    private static ShimError carrierError(CarrierException e) {
+        int code = switch (e.reason()) {
+            case INVALID_ARGUMENT -> ShimError.INVALID_ARGUMENT;
+            case FAILED_PRECONDITION -> ShimError.FAILED_PRECONDITION;
+            default -> ShimError.UNKNOWN;
+        };
+        return new ShimError(code, e.getMessage(), e);
     }
 
     private static int readPid(Path pidFile) throws IOException {

@@ -99,7 +99,7 @@ class OptionsDecoderTest {
 
     @Test
     void bundleFilesRoundTrip(@TempDir Path dir) throws Exception {
-        RuntimeOptions o = new RuntimeOptions("rune", "/r", true, false, "", 7, 0, "", true, "", "/w");
+        RuntimeOptions o = new RuntimeOptions("rune", "/r", true, false, "", 7, 0, "", true, "", "/w", "/etc/x.toml");
         BundleFiles.write(dir, o);
         assertEquals(o, BundleFiles.read(dir));
         assertEquals("rune", Files.readString(dir.resolve("runtime")));
