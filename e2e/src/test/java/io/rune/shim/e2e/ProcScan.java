@@ -95,4 +95,21 @@ public final class ProcScan {
             return -1;
         }
     }
+
+    /** The link targets of {@code /proc/<pid>/fd/*} (e.g. {@code anon_inode:[eventfd]}, {@code pipe:[123]}, a path); empty if gone. */
+    public static List<String> fds(long pid) {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : ds) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException ignored) {
+                    // closed while reading
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out;
+    }
 }
