@@ -1,17 +1,13 @@
 package io.rune.shim.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import io.rune.shim.api.events.TaskCreate;
 import io.rune.shim.api.events.TaskDelete;
 import io.rune.shim.api.events.TaskExecAdded;
 import io.rune.shim.api.events.TaskExecStarted;
-import io.rune.shim.api.events.TaskExit;
 import io.rune.shim.api.events.TaskIO;
-import io.rune.shim.api.events.TaskOOM;
 import io.rune.shim.api.events.TaskPaused;
 import io.rune.shim.api.events.TaskResumed;
 import io.rune.shim.api.events.TaskStart;
@@ -20,12 +16,7 @@ import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.ProcessInfo;
 import io.rune.shim.api.types.Status;
 import io.rune.shim.reaper.Exit;
-import io.rune.shim.carrier.Carrier;
-import io.rune.shim.carrier.CarrierException;
 import io.rune.shim.carrier.CarrierKind;
-import io.rune.shim.carrier.CarrierRequest;
-import io.rune.shim.carrier.ReaperCommandRunner;
-import io.rune.shim.oom.OomWatcher;
 import io.rune.shim.reaper.Reaper;
 import io.rune.shim.runc.CreateOptions;
 import io.rune.shim.runc.ExecOptions;
@@ -55,8 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class TaskService {
     private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
     private static final Duration IO_DRAIN = Duration.ofSeconds(2);
-    /** How long an init's exit waits for the exits of its execs to be published first. */
-    private static final Duration EXEC_EXITS_FIRST = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String namespace;
@@ -69,7 +58,9 @@ public final class TaskService {
     private final ExitRouter exits = new ExitRouter();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Checkpoints checkpoints = new Checkpoints();
-    private final OomWatcher oom;
+    private final CgroupWatch cgroups;
+    private final ExitHandler exitHandler;
+    private final EnclaveStep enclave;
 
     /**
      * @param reaper              starts helper processes of stdio (binary:// loggers)
@@ -84,11 +75,9 @@ public final class TaskService {
         this.reaper = reaper;
         this.events = events;
         this.onLastContainerGone = onLastContainerGone;
-        // the watcher thread only queues the event: the publisher forwards it in order
-        this.oom = OomWatcher.create(id -> {
-            LOG.info("id={} call=oom", id);
-            events.publish("/tasks/oom", TaskOOM.newBuilder().setContainerId(id).build());
-        });
+        this.cgroups = new CgroupWatch(events);
+        this.exitHandler = new ExitHandler(events);
+        this.enclave = new EnclaveStep(reaper);
     }
 
     /** Feed for the reaper: exits of processes the service does not spawn itself. */
@@ -118,7 +107,7 @@ public final class TaskService {
         Path bundle = Path.of(r.getBundle());
         RuntimeOptions opts = OptionsDecoder.decode(r.hasOptions() ? r.getOptions() : null);
         OciSpec spec = OciSpec.read(bundle);
-        CarrierKind carrier = carrierKind(bundle); // refused before anything is mounted
+        CarrierKind carrier = EnclaveStep.kind(bundle); // refused before anything is mounted
         if (containers.containsKey(id)) throw ShimError.unknown("OCI runtime create failed: container with given ID already exists");
         BundleFiles.write(bundle, opts);
 
@@ -130,7 +119,7 @@ public final class TaskService {
         Rootfs.mountAll(r.getRootfsList(), rootfs);
         ProcessStdio io = null;
         try {
-            prepareEnclave(id, bundle, carrier, opts);
+            enclave.prepare(id, bundle, carrier, opts);
             io = ProcessStdio.open(id, stdio, new IoContext(namespace, id, reaper, opts.ioUid(), opts.ioGid()));
             InitProcess init = new InitProcess(id, stdio, io);
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, !spec.privatePidNamespace(), init);
@@ -151,9 +140,9 @@ public final class TaskService {
                     }
                     io.started();
                     init.pid = readPid(pidFile);
-                    c.cgroup = findCgroup(c);
+                    c.cgroup = CgroupWatch.find(c);
                     containers.put(id, c);
-                    exits.claim(init.pid, exit -> onInitExit(c, exit));
+                    exits.claim(init.pid, exit -> exitHandler.initExited(c, exit));
                 }
                 events.publish("/tasks/create", TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
                         .addAllRootfs(r.getRootfsList())
@@ -175,36 +164,6 @@ public final class TaskService {
             }
             throw e;
         }
-    }
-
-    private static CarrierKind carrierKind(Path bundle) {
-        try {
-            return Carrier.kindOf(bundle);
-        } catch (CarrierException e) {
-            throw carrierError(e);
-        }
-    }
-
-    /** The carrier step: builds and signs the enclave inside the bundle when the container asks for one. */
-    private void prepareEnclave(String id, Path bundle, CarrierKind kind, RuntimeOptions opts) throws InterruptedException {
-        if (kind == CarrierKind.NONE) return;
-        Path config = opts.carrierConfig().isEmpty() ? null : Path.of(opts.carrierConfig());
-        try {
-            var result = Carrier.prepare(new CarrierRequest(id, bundle, config, null,
-                    new ReaperCommandRunner(reaper, System.getenv())));
-            LOG.info("id={} call=Create carrier={} enclave env={}", id, result.kind(), result.enclaveEnv().keySet());
-        } catch (CarrierException e) {
-            throw carrierError(e);
-        }
-    }
-
-    private static ShimError carrierError(CarrierException e) {
-        int code = switch (e.reason()) {
-            case INVALID_ARGUMENT -> ShimError.INVALID_ARGUMENT;
-            case FAILED_PRECONDITION -> ShimError.FAILED_PRECONDITION;
-            default -> ShimError.UNKNOWN;
-        };
-        return new ShimError(code, e.getMessage(), e);
     }
 
     private static int readPid(Path pidFile) throws IOException {
@@ -234,7 +193,7 @@ public final class TaskService {
                     throw ShimError.unknown(e.getMessage());
                 }
                 p.state = ProcessState.RUNNING;
-                watchOom(c);
+                cgroups.watch(c);
                 events.publish("/tasks/start", TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid).build());
             }
         } finally {
@@ -254,33 +213,8 @@ public final class TaskService {
         p.io.started();
         p.pid = readPid(pidFile);
         p.restoreFrom = null;
-        c.cgroup = findCgroup(c);
-        exits.claim(p.pid, exit -> onInitExit(c, exit));
-    }
-
-    private static io.rune.shim.cgroups.Cgroup findCgroup(Container c) {
-        try {
-            return io.rune.shim.cgroups.Cgroup.forPid(c.init.pid);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("id={} call=cgroup pid={} not found: {}", c.id, c.init.pid, e.getMessage());
-            return null;
-        }
-    }
-
-    /** OOM events from Start on (as the Go shim); on cgroup v2 the controllers are enabled down to the container. */
-    private void watchOom(Container c) {
-        io.rune.shim.cgroups.Cgroup cg = c.cgroup;
-        if (cg == null) return;
-        try {
-            if (cg instanceof io.rune.shim.cgroups.V2Cgroup v2) v2.enableControllers();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("id={} call=cgroup enable controllers: {}", c.id, e.getMessage());
-        }
-        try {
-            oom.register(c.id, cg);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("id={} call=oom register: {}", c.id, e.getMessage());
-        }
+        c.cgroup = CgroupWatch.find(c);
+        exits.claim(p.pid, exit -> exitHandler.initExited(c, exit));
     }
 
     /** rune exec --detach with the process spec in a temp file; called with the container lock held. */
@@ -308,7 +242,7 @@ public final class TaskService {
         }
         e.state = ProcessState.RUNNING;
         c.runningExecs++;
-        exits.claim(e.pid, exit -> onExecExit(c, e, exit));
+        exits.claim(e.pid, exit -> exitHandler.execExited(c, e, exit));
         events.publish("/tasks/exec-started", TaskExecStarted.newBuilder().setContainerId(c.id).setExecId(e.execId)
                 .setPid(e.pid).build());
     }
@@ -328,7 +262,7 @@ public final class TaskService {
             String execId = r.getExecId();
             if (execId.isEmpty()) throw ShimError.invalidArgument("exec id must not be empty");
             if (c.execs.containsKey(execId)) throw new ShimError(ShimError.ALREADY_EXISTS, "id " + execId + ": already exists");
-            byte[] spec = processSpec(r);
+            byte[] spec = ExecSpec.of(r);
             c.execs.put(execId, new ExecProcess(execId,
                     new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), spec));
             events.publish("/tasks/exec-added", TaskExecAdded.newBuilder().setContainerId(c.id).setExecId(execId).build());
@@ -339,86 +273,6 @@ public final class TaskService {
         return Empty.getDefaultInstance();
     }
 
-    /** The OCI Process from the request's Any (JSON; type URL not checked, as in the Go shim), terminal set. */
-    private static byte[] processSpec(ExecProcessRequest r) {
-        JsonNode n;
-        try {
-            n = JSON.readTree(r.getSpec().getValue().toByteArray());
-        } catch (IOException e) {
-            throw ShimError.invalidArgument("exec process spec is not valid JSON: " + e.getMessage());
-        }
-        if (n == null || !n.isObject()) throw ShimError.invalidArgument("exec process spec must be a JSON object");
-        ((ObjectNode) n).put("terminal", r.getTerminal());
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw ShimError.invalidArgument("exec process spec: " + e.getMessage());
-        }
-    }
-
-    // ------------------------------------------------------------------ exits
-
-    private void onInitExit(Container c, Exit exit) {
-        InitProcess p = c.init;
-        if (c.sharedPidNamespace) {
-            // without a pid namespace the init's children outlive it: take them down too
-            try {
-                c.rune.kill(c.id, 9, true);
-            } catch (RuneException | IOException e) {
-                LOG.debug("id={} call=exit kill --all: {}", c.id, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (p.state == ProcessState.PAUSED || p.state == ProcessState.PAUSING) {
-            // a frozen cgroup keeps its dead; thaw it so everything can go (the Go shim does the same)
-            try {
-                c.rune.resume(c.id);
-            } catch (RuneException | IOException e) {
-                LOG.debug("id={} call=exit resume: {}", c.id, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        // deliver all output before containerd learns of the exit
-        if (!p.io.awaitOutput(IO_DRAIN)) LOG.warn("id={} call=exit output not drained within {}", c.id, IO_DRAIN);
-        c.lock.lock();
-        try {
-            // the init's exit is published after the exits of its execs
-            long wait = EXEC_EXITS_FIRST.toNanos();
-            while (c.runningExecs > 0 && wait > 0) wait = c.execExited.awaitNanos(wait);
-            p.exit = exit;
-            if (p.state != ProcessState.DELETED) p.state = ProcessState.STOPPED;
-            publishExit(c, p, exit);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            c.lock.unlock();
-        }
-        p.exited.complete(exit);
-        LOG.info("id={} call=exit pid={} status={}", c.id, exit.pid(), exit.status());
-    }
-
-    private void onExecExit(Container c, ExecProcess e, Exit exit) {
-        if (!e.io.awaitOutput(IO_DRAIN)) LOG.warn("id={} exec={} call=exit output not drained", c.id, e.execId);
-        c.lock.lock();
-        try {
-            e.exit = exit;
-            if (e.state != ProcessState.DELETED) e.state = ProcessState.STOPPED;
-            publishExit(c, e, exit);
-            c.runningExecs--;
-            c.execExited.signalAll();
-        } finally {
-            c.lock.unlock();
-        }
-        e.exited.complete(exit);
-        LOG.info("id={} exec={} call=exit pid={} status={}", c.id, e.execId, exit.pid(), exit.status());
-    }
-
-    private void publishExit(Container c, ContainerProcess p, Exit exit) {
-        events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(c.id).setId(p.processId()).setPid(exit.pid())
-                .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
-    }
 
     // ------------------------------------------------------------------ Delete
 
@@ -449,7 +303,7 @@ public final class TaskService {
         Rootfs.unmountAll(c.rootfsPath());
         p.state = ProcessState.DELETED;
         containers.remove(c.id);
-        oom.unregister(c.id);
+        cgroups.forget(c);
         exits.release(p.pid);
         DeleteResponse resp = response(p);
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(c.id).setPid(resp.getPid())
@@ -661,14 +515,7 @@ public final class TaskService {
     // ------------------------------------------------------------------ Stats
 
     public StatsResponse stats(StatsRequest r) throws IOException {
-        Container c = container(r.getId());
-        io.rune.shim.cgroups.Cgroup cg = c.cgroup;
-        if (cg == null) throw ShimError.notFound("cgroup does not exist");
-        try {
-            return StatsResponse.newBuilder().setStats(cg.statsAny()).build();
-        } catch (io.rune.shim.cgroups.CgroupNotFoundException e) {
-            throw ShimError.notFound("cgroup does not exist");
-        }
+        return CgroupWatch.stats(container(r.getId()));
     }
 
     // ------------------------------------------------------------------ Checkpoint
@@ -696,11 +543,7 @@ public final class TaskService {
     public Empty shutdown(ShutdownRequest r) {
         if (containers.isEmpty()) {
             LOG.info("id={} call=Shutdown no container left: exiting", r.getId());
-            try {
-                oom.close();
-            } catch (Exception e) {
-                LOG.warn("id={} call=Shutdown closing the OOM watcher: {}", r.getId(), e.getMessage());
-            }
+            cgroups.close();
             onLastContainerGone.run();
         }
         return Empty.getDefaultInstance();

@@ -1,0 +1,52 @@
+package io.rune.shim.task;
+
+import io.rune.shim.carrier.Carrier;
+import io.rune.shim.carrier.CarrierException;
+import io.rune.shim.carrier.CarrierKind;
+import io.rune.shim.carrier.CarrierRequest;
+import io.rune.shim.carrier.ReaperCommandRunner;
+import io.rune.shim.reaper.Reaper;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Create's carrier step: the container's RUNE_CARRIER decides whether an enclave is built before rune create. */
+final class EnclaveStep {
+    private static final Logger LOG = LoggerFactory.getLogger(EnclaveStep.class);
+    private final Reaper reaper;
+
+    EnclaveStep(Reaper reaper) {
+        this.reaper = reaper;
+    }
+
+    /** The kind of carrier; an unknown one is refused here, before anything is mounted. */
+    static CarrierKind kind(Path bundle) {
+        try {
+            return Carrier.kindOf(bundle);
+        } catch (CarrierException e) {
+            throw error(e);
+        }
+    }
+
+    /** Builds and signs the enclave inside the bundle (rootfs mounted by the caller). */
+    void prepare(String id, Path bundle, CarrierKind kind, RuntimeOptions opts) throws InterruptedException {
+        if (kind == CarrierKind.NONE) return;
+        Path config = opts.carrierConfig().isEmpty() ? null : Path.of(opts.carrierConfig());
+        try {
+            var result = Carrier.prepare(new CarrierRequest(id, bundle, config, null,
+                    new ReaperCommandRunner(reaper, System.getenv())));
+            LOG.info("id={} call=Create carrier={} enclave env={}", id, result.kind(), result.enclaveEnv().keySet());
+        } catch (CarrierException e) {
+            throw error(e);
+        }
+    }
+
+    private static ShimError error(CarrierException e) {
+        int code = switch (e.reason()) {
+            case INVALID_ARGUMENT -> ShimError.INVALID_ARGUMENT;
+            case FAILED_PRECONDITION -> ShimError.FAILED_PRECONDITION;
+            default -> ShimError.UNKNOWN;
+        };
+        return new ShimError(code, e.getMessage(), e);
+    }
+}
