@@ -26,12 +26,11 @@ public final class FdPassing {
     private static final int MSGHDR_SIZE = 56, IOVEC_SIZE = 16;
     private static final int SOL_SOCKET = 1, SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
+    private static final int SOCK_CLOEXEC = 02000000;
 
     private static final Native.Fn ACCEPT4 = Native.lazyErrno("accept4", FunctionDescriptor.of(INT, INT, ADDR, ADDR, INT));
     private static final Native.Fn RECVMSG = Native.lazyErrno("recvmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
     private static final Native.Fn SENDMSG = Native.lazyErrno("sendmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
-    private static final Native.Fn SOCKET = Native.lazyErrno("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final Native.Fn CONNECT = Native.lazyErrno("connect", FunctionDescriptor.of(INT, INT, ADDR, INT));
 
     private FdPassing() {}
@@ -171,16 +170,11 @@ public final class FdPassing {
 
     /** Connects a close-on-exec AF_UNIX stream socket to path (what rune does with --console-socket). */
     public static int connect(String path) throws SysException {
-        byte[] p = path.getBytes(StandardCharsets.UTF_8);
-        if (p.length >= 108) throw new SysException("connect", path, Errno.ENAMETOOLONG);
+        byte[] p = UnixListener.pathBytes(path, "connect");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            int fd = (int) SOCKET.get().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new SysException("socket", "AF_UNIX", Native.errno(st));
-            MemorySegment addr = a.allocate(110);
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(p, 0, addr, ValueLayout.JAVA_BYTE, 2, p.length);
-            int rc = (int) CONNECT.get().invokeExact(st, fd, addr, 2 + p.length + 1);
+            int fd = UnixListener.newSocket(st);
+            int rc = (int) CONNECT.get().invokeExact(st, fd, UnixListener.address(a, p), 2 + p.length + 1);
             if (rc != 0) {
                 int errno = Native.errno(st);
                 Posix.closeQuietly(fd);

@@ -22,18 +22,41 @@ public final class UnixListener {
 
     private UnixListener() {}
 
-    /** Creates, binds and listens; throws SysException with EADDRINUSE when the path exists. */
-    public static int listen(String path, int backlog) throws SysException {
+    /** The path as sun_path bytes; a path that does not fit is ENAMETOOLONG of the call. */
+    static byte[] pathBytes(String path, String call) throws SysException {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
-        if (p.length >= 108) throw new SysException("bind", path, Errno.ENAMETOOLONG);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
+        if (p.length >= 108) throw new SysException(call, path, Errno.ENAMETOOLONG);
+        return p;
+    }
+
+    /** A close-on-exec AF_UNIX stream socket. */
+    static int newSocket(MemorySegment st) throws SysException {
+        try {
             int fd = (int) SOCKET.get().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (fd < 0) throw new SysException("socket", "AF_UNIX", Native.errno(st));
-            MemorySegment addr = a.allocate(110);
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(p, 0, addr, ValueLayout.JAVA_BYTE, 2, p.length);
-            int rc = (int) BIND.get().invokeExact(st, fd, addr, 2 + p.length + 1);
+            return fd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** struct sockaddr_un for the path (length to pass: 2 + path bytes + 1). */
+    static MemorySegment address(Arena a, byte[] path) {
+        MemorySegment addr = a.allocate(110);
+        addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(path, 0, addr, ValueLayout.JAVA_BYTE, 2, path.length);
+        return addr;
+    }
+
+    /** Creates, binds and listens; throws SysException with EADDRINUSE when the path exists. */
+    public static int listen(String path, int backlog) throws SysException {
+        byte[] p = pathBytes(path, "bind");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.captureState(a);
+            int fd = newSocket(st);
+            int rc = (int) BIND.get().invokeExact(st, fd, address(a, p), 2 + p.length + 1);
             if (rc != 0) {
                 int errno = Native.errno(st);
                 Posix.closeQuietly(fd);
