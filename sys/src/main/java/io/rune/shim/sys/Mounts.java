@@ -23,8 +23,10 @@ public final class Mounts {
     public static void mount(String source, String target, String type, long flags, String data) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
+            // a local, not an inline conditional: as an argument of invokeExact that would be typed Object
+            MemorySegment options = data == null || data.isEmpty() ? MemorySegment.NULL : a.allocateFrom(data);
             int rc = (int) MOUNT.get().invokeExact(st, cstr(a, source), a.allocateFrom(target), cstr(a, type), flags,
-                    data == null || data.isEmpty() ? MemorySegment.NULL : a.allocateFrom(data));
+                    options);
             if (rc != 0) throw new SysException("mount", type + " " + source + " on " + target, Native.errno(st));
         } catch (SysException e) {
             throw e;
