@@ -72,7 +72,7 @@ unit-test:
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
 e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
-	$(MVN_TEST) -pl e2e test -De2e.bin=$(E2E_PREFIX)/bin
+	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin
 
 test: unit-test e2e-test
 
