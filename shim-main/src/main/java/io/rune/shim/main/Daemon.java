@@ -45,7 +45,8 @@ final class Daemon {
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
         server.start(listener);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, events, "signal")));
-        LOG.info("id={} call=serve pid={} socket={} namespace={}", flags.id(), Posix.getpid(), flags.socket(), flags.namespace());
+        LOG.info("id={} call=serve pid={} socket={} main-to-serve={}ms", flags.id(), Posix.getpid(), flags.socket(),
+                (System.nanoTime() - Main.STARTED_NANOS) / 1_000_000);
         stop.await();
         shutdown(server, events, "Shutdown");
         System.exit(0);

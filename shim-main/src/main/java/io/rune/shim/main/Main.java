@@ -20,6 +20,8 @@ import java.util.List;
 public final class Main {
     static final String RUNTIME = "io.containerd.rune.v2";
     static final String VERSION = "0.1.0";
+    /** When main began, for the start-up time the daemon logs. */
+    static final long STARTED_NANOS = System.nanoTime();
 
     private Main() {}
 
