@@ -17,7 +17,11 @@ import java.util.function.Consumer;
  */
 final class ExitRouter implements ExitListener {
     private static final int MAX_UNCLAIMED = 4096;
-    private static final Duration KEEP_UNCLAIMED = Duration.ofMinutes(2);
+    /**
+     * The race this covers lasts from rune's exit to reading the pid file (milliseconds); keeping
+     * exits longer would only risk handing a stale exit to a reused pid.
+     */
+    private static final Duration KEEP_UNCLAIMED = Duration.ofSeconds(10);
 
     private final Map<Integer, Consumer<Exit>> owners = new HashMap<>();
     private final LinkedHashMap<Integer, Exit> unclaimed = new LinkedHashMap<>();
