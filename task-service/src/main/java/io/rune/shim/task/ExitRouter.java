@@ -45,6 +45,7 @@ final class ExitRouter implements ExitListener {
         Exit early;
         synchronized (this) {
             early = unclaimed.remove(pid);
+            if (early != null && early.exitedAt().isBefore(Instant.now().minus(KEEP_UNCLAIMED))) early = null; // stale: pid reused
             if (early == null) {
                 owners.put(pid, owner);
                 return;

@@ -73,6 +73,20 @@ class RootfsAndStateTest {
         assertFalse(released.isDone());
     }
 
+    /** An exit kept for a pid nobody claimed in time is not handed to a later owner of a reused pid. */
+    @Test
+    void staleUnclaimedExitIsNotDelivered() throws Exception {
+        ExitRouter r = new ExitRouter();
+        r.onExit(new Exit(4343, 1, Instant.now().minusSeconds(60)));
+        CompletableFuture<Exit> got = new CompletableFuture<>();
+        r.claim(4343, got::complete);
+        Thread.sleep(100);
+        assertFalse(got.isDone());
+        Exit fresh = new Exit(4343, 0, Instant.now());
+        r.onExit(fresh);
+        assertEquals(fresh, got.get(5, TimeUnit.SECONDS));
+    }
+
     @Test
     void zeroTimeIsGosZeroTime() {
         assertEquals(-62135596800L, Timestamps.ZERO.getSeconds());
