@@ -54,7 +54,7 @@ class StdioTest extends E2eTestBase {
 
     /**
      * @param echoed          the piped data came back on ctr's stdout
-     * @param aliveAfterEof   ctr and the task still running 2 s after ctr's stdin reached EOF
+     * @param aliveAfterEof   (stdinRun) cat saw EOF: by itself, or after a CloseIO; (exec) still running 2 s after EOF
      * @param closeIo         the CloseIO reply
      * @param result          ctr's exit code and output after CloseIO
      */
@@ -71,7 +71,10 @@ class StdioTest extends E2eTestBase {
             CmdResult r = p.await(Duration.ofSeconds(20));
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(10));
             System.err.println("[e2e] " + rt + ": " + r + " (CloseIO " + closeIo + ")");
-            return new Stdin(echoed, alive, closeIo, Outcome.of(r, n),
+            // runc.v2 races here: its own writer on the stdin FIFO may open before or after ctr's EOF, so
+            // cat either already ended or ends after CloseIO; both are compared as "EOF reached cat"
+            boolean eofReached = !alive || closeIo.equals("code=0 msg=");
+            return new Stdin(echoed, eofReached, eofReached ? "eof reached" : closeIo, Outcome.of(r, n),
                     EventNormalizer.normalize(events.forContainer(id), id).stream().map(n::apply).toList(), teardown(rt, id).clean());
         }
     }
@@ -88,9 +91,8 @@ class StdioTest extends E2eTestBase {
             Stdin v = (Stdin) o;
             return List.of(
                     () -> assertTrue(v.echoed(), who + ": data echoed by cat"),
-                    () -> assertTrue(v.aliveAfterEof(), who + ": task still running after ctr's stdin EOF (runc.v2 holds the FIFO open)"),
-                    () -> assertEquals("code=0 msg=", v.closeIo(), who + ": CloseIO reply"),
-                    () -> assertEquals(new Outcome(0, "data\n", ""), v.result(), who + ": ctr run --rm after CloseIO"),
+                    () -> assertTrue(v.aliveAfterEof(), who + ": EOF reached cat (at ctr's EOF or after CloseIO)"),
+                    () -> assertEquals(new Outcome(0, "data\n", ""), v.result(), who + ": ctr run --rm exit and output"),
                     () -> assertTrue(v.clean(), who + ": leftovers"));
         }));
     }
