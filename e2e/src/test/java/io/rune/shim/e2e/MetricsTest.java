@@ -88,10 +88,11 @@ class MetricsTest extends E2eTestBase {
 
     /**
      * Fields whose presence depends on luck (Go's JSON omits zero values): page cache, major faults, THP,
-     * blkio entries, failcnt, cpuacct.stat ticks, throttling.
+     * blkio entries, failcnt, cpuacct.stat ticks, throttling, and the active/inactive split of anonymous
+     * memory (which LRU list a page is on depends on reclaim timing).
      */
     private static final Pattern VOLATILE = Pattern.compile(
-            "memory\\.(total_)?(cache|rss_huge|mapped_file|dirty|writeback|pg_maj_fault|inactive_file|active_file|unevictable)"
+            "memory\\.(total_)?(cache|rss_huge|mapped_file|dirty|writeback|pg_maj_fault|inactive_file|active_file|active_anon|inactive_anon|unevictable)"
                     + "|blkio.*|.*failcnt|cpu\\.usage\\.(kernel|user)|cpu\\.throttling\\..*");
 
     /** The sub-message paths (objects and arrays) of {@link #jsonPaths}; blkio only as a whole (its entries depend on disk reads). */

@@ -25,6 +25,18 @@ final class DispatchingOomWatcher implements OomWatcher {
     }
 
     @Override
+    public void poll(String containerId) {
+        V1OomEpoller a;
+        V2OomWatcher b;
+        synchronized (this) {
+            a = v1;
+            b = v2;
+        }
+        if (a != null) a.poll(containerId);
+        if (b != null) b.poll(containerId);
+    }
+
+    @Override
     public synchronized void unregister(String containerId) {
         if (v1 != null) v1.unregister(containerId);
         if (v2 != null) v2.unregister(containerId);

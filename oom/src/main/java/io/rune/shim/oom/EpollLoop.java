@@ -139,29 +139,49 @@ final class EpollLoop implements AutoCloseable {
 
     /** One container's readiness; whatever goes wrong affects that container only. */
     private void handle(long token) {
-        String fire = null;
         lock.lock();
         try {
             Entry e = byToken.get(token);
             if (e == null || closed) return; // removed after epoll_wait returned
-            Outcome o;
-            try {
-                o = e.source().ready();
-            } catch (Exception ex) {
-                LOG.warn("container {}: OOM watch failed, no longer watching: {}", e.id(), ex.toString());
-                o = Outcome.DROP;
-            }
-            if (o == Outcome.FIRE || o == Outcome.FIRE_AND_DROP) fire = e.id();
-            if (o == Outcome.DROP || o == Outcome.FIRE_AND_DROP) drop(e);
+            react(e);
         } finally {
             lock.unlock();
         }
-        if (fire != null) {
-            LOG.debug("container {}: OOM event", fire);
+    }
+
+    /**
+     * Handles whatever is pending for the container now, on the caller's thread: an exit handler
+     * calls it so that the OOM that killed a process is told before the process's exit.
+     */
+    void poll(String id) {
+        lock.lock();
+        try {
+            Entry e = byId.get(id);
+            if (e != null && !closed) react(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lock held. The listener runs under the lock too (it only queues an event), so an OOM read by
+     * one thread is always told before another thread's poll of the same container returns.
+     */
+    private void react(Entry e) {
+        Outcome o;
+        try {
+            o = e.source().ready();
+        } catch (Exception ex) {
+            LOG.warn("container {}: OOM watch failed, no longer watching: {}", e.id(), ex.toString());
+            o = Outcome.DROP;
+        }
+        if (o == Outcome.DROP || o == Outcome.FIRE_AND_DROP) drop(e);
+        if (o == Outcome.FIRE || o == Outcome.FIRE_AND_DROP) {
+            LOG.debug("container {}: OOM event", e.id());
             try {
-                listener.onOom(fire);
+                listener.onOom(e.id());
             } catch (RuntimeException ex) {
-                LOG.warn("container {}: OOM listener failed: {}", fire, ex.toString());
+                LOG.warn("container {}: OOM listener failed: {}", e.id(), ex.toString());
             }
         }
     }

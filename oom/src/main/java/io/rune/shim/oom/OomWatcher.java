@@ -16,6 +16,12 @@ public interface OomWatcher extends AutoCloseable {
      */
     void register(String containerId, Cgroup cgroup) throws IOException;
 
+    /**
+     * Tells the listener now of an OOM that is pending for the container (on the caller's thread),
+     * so that an exit published next comes after the OOM that caused it. Unknown ids are ignored.
+     */
+    void poll(String containerId);
+
     /** Stops watching and closes the container's fds; unknown ids are ignored. */
     void unregister(String containerId);
 

@@ -113,6 +113,11 @@ final class V2OomWatcher implements OomWatcher {
     }
 
     @Override
+    public void poll(String containerId) {
+        loop.poll(containerId);
+    }
+
+    @Override
     public void unregister(String containerId) {
         if (loop.remove(containerId)) LOG.debug("container {}: OOM watch closed", containerId);
     }

@@ -1,7 +1,6 @@
 package io.rune.shim.main;
 
 import io.rune.shim.reaper.Reaper;
-import io.rune.shim.runc.ReaperMonitor;
 import io.rune.shim.sys.Posix;
 import io.rune.shim.task.TaskService;
 import io.rune.shim.ttrpc.TtrpcServer;
@@ -39,9 +38,8 @@ final class Daemon {
         String ttrpcAddress = System.getenv("TTRPC_ADDRESS");
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
         EventPublisher events = new EventPublisher(ttrpcAddress, flags.namespace());
-        TaskService tasks = new TaskService(flags.namespace(), Posix.getpid(), flags.debug(),
-                new ReaperMonitor(reaper, System.getenv()), reaper, events, stop::countDown);
-        reaper.addListener(tasks.exitListener());
+        TaskService tasks = TaskWiring.taskService(flags.namespace(), Posix.getpid(), flags.debug(), reaper, events,
+                stop::countDown);
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
         server.start(listener);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, events, "signal")));

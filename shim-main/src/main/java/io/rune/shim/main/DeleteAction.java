@@ -4,9 +4,8 @@ import io.rune.shim.api.task.DeleteResponse;
 import io.rune.shim.reaper.Reaper;
 import io.rune.shim.runc.ReaperMonitor;
 import io.rune.shim.runc.Rune;
-import io.rune.shim.runc.RuneConfig;
 import io.rune.shim.runc.RuneException;
-import io.rune.shim.task.BundleFiles;
+import io.rune.shim.task.Bundle;
 import io.rune.shim.task.Rootfs;
 import io.rune.shim.task.RuntimeOptions;
 import io.rune.shim.task.Timestamps;
@@ -37,7 +36,7 @@ final class DeleteAction {
     DeleteResponse run() throws IOException, InterruptedException {
         RuntimeOptions opts;
         try {
-            opts = BundleFiles.read(bundle);
+            opts = Bundle.at(bundle).readOptions();
         } catch (IOException e) {
             warnings.print("reading " + bundle.resolve("options.json") + ": " + e.getMessage() + "; using defaults. ");
             opts = RuntimeOptions.DEFAULTS;
@@ -50,9 +49,7 @@ final class DeleteAction {
             return response();
         }
         Reaper reaper = Reaper.start();
-        Rune rune = new Rune(new RuneConfig(opts.binaryOrDefault(), opts.rootOrDefault() + "/" + flags.namespace(),
-                bundle.resolve("log.json").toString(), flags.debug(), opts.criuPath(), opts.systemdCgroup()),
-                new ReaperMonitor(reaper, System.getenv()));
+        Rune rune = Bundle.at(bundle).rune(opts, flags.namespace(), flags.debug(), new ReaperMonitor(reaper, System.getenv()));
         try {
             rune.delete(flags.id(), true);
         } catch (RuneException e) {

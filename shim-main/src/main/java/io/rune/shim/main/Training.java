@@ -5,7 +5,6 @@ import com.google.protobuf.Empty;
 import io.rune.shim.api.events.ForwardRequest;
 import io.rune.shim.api.task.*;
 import io.rune.shim.reaper.Reaper;
-import io.rune.shim.runc.ReaperMonitor;
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.UnixListener;
 import io.rune.shim.task.TaskService;
@@ -106,9 +105,7 @@ final class Training {
         Reaper reaper = Reaper.start();
         EventPublisher publisher = new EventPublisher(dir.resolve("events").toString(), "train");
         CountDownLatch down = new CountDownLatch(1);
-        TaskService tasks = new TaskService("train", Posix.getpid(), false, new ReaperMonitor(reaper, System.getenv()),
-                reaper, publisher, down::countDown);
-        reaper.addListener(tasks.exitListener());
+        TaskService tasks = TaskWiring.taskService("train", Posix.getpid(), false, reaper, publisher, down::countDown);
         ServerSocketChannel shimSock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                 .bind(UnixDomainSocketAddress.of(dir.resolve("shim")));
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));

@@ -1,6 +1,5 @@
 package io.rune.shim.task;
 
-import io.rune.shim.api.events.TaskOOM;
 import io.rune.shim.api.task.StatsResponse;
 import io.rune.shim.cgroups.Cgroup;
 import io.rune.shim.cgroups.CgroupNotFoundException;
@@ -15,20 +14,20 @@ final class CgroupWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CgroupWatch.class);
     private final OomWatcher oom;
 
-    CgroupWatch(EventSink events) {
+    CgroupWatch(TaskEvents events) {
         // the watcher thread only queues the event: the publisher forwards it in order
         this.oom = OomWatcher.create(id -> {
             LOG.info("id={} call=oom", id);
-            events.publish("/tasks/oom", TaskOOM.newBuilder().setContainerId(id).build());
+            events.oom(id);
         });
     }
 
-    /** The cgroup of the container's init, or null (logged) when it cannot be found. */
-    static Cgroup find(Container c) {
+    /** The cgroup of a container's init, or null (logged) when it cannot be found. */
+    Cgroup find(String id, int pid) {
         try {
-            return Cgroup.forPid(c.init.pid);
+            return Cgroup.forPid(pid);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("id={} call=cgroup pid={} not found: {}", c.id, c.init.pid, e.getMessage());
+            LOG.warn("id={} call=cgroup pid={} not found: {}", id, pid, e.getMessage());
             return null;
         }
     }
@@ -47,6 +46,11 @@ final class CgroupWatch implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("id={} call=oom register: {}", c.id, e.getMessage());
         }
+    }
+
+    /** An OOM of the container not yet told is told now: before the exit it caused. */
+    void flushOom(Container c) {
+        oom.poll(c.id);
     }
 
     void forget(Container c) {

@@ -21,14 +21,16 @@ final class Checkpoints {
     static final String RUNC_V1 = "containerd.runc.v1.CheckpointOptions";
     static final String LEGACY = "containerd.linux.runc.CheckpointOptions";
 
-    void checkpoint(Container c, CheckpointTaskRequest r) throws IOException, InterruptedException {
-        Path defaultWork = c.bundle.resolve("work").resolve("criu-work");
+    private Checkpoints() {}
+
+    static void checkpoint(Container c, CheckpointTaskRequest r) throws IOException, InterruptedException {
+        Path defaultWork = c.bundle.workDir().resolve("criu-work");
         CheckpointOptions o = options(r, defaultWork.toString());
         Path work = Path.of(o.workPath());
         try {
             c.rune.checkpoint(c.id, o);
         } catch (RuneException e) {
-            Path dumpLog = c.bundle.resolve("criu-dump.log");
+            Path dumpLog = c.bundle.criuDumpLog();
             Path criuLog = work.resolve("dump.log");
             if (Files.exists(criuLog)) Files.copy(criuLog, dumpLog, StandardCopyOption.REPLACE_EXISTING);
             throw ShimError.unknown(criuError(c.rune.config().binary(), e) + " path= " + dumpLog);

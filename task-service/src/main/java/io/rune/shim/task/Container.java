@@ -1,8 +1,13 @@
 package io.rune.shim.task;
 
 import io.rune.shim.api.types.Mount;
+import io.rune.shim.cgroups.Cgroup;
 import io.rune.shim.runc.Rune;
-import java.nio.file.Path;
+import io.rune.shim.stdio.IoContext;
+import io.rune.shim.stdio.ProcessStdio;
+import io.rune.shim.stdio.StdioPaths;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,41 +21,91 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Container {
     final String id;
-    final Path bundle;
+    final Bundle bundle;
     final List<Mount> rootfs;
     final Rune rune;
     final RuntimeOptions options;
     /** No private pid namespace: at init exit, kill what is left of the container first. */
     final boolean sharedPidNamespace;
+    final TaskContext ctx;
     final InitProcess init;
-    final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
+    private final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a running exec's exit was published (the init's exit waits for them). */
-    final Condition execExited = lock.newCondition();
+    private final Condition execExited = lock.newCondition();
     /** The init's cgroup, found once its pid is known (null if it could not be found). */
-    volatile io.rune.shim.cgroups.Cgroup cgroup;
+    volatile Cgroup cgroup;
     /** Execs started and not yet exited (guarded by lock). */
-    int runningExecs;
+    private int runningExecs;
 
-    Container(String id, Path bundle, List<Mount> rootfs, Rune rune, RuntimeOptions options,
-              boolean sharedPidNamespace, InitProcess init) {
+    Container(String id, Bundle bundle, List<Mount> rootfs, Rune rune, RuntimeOptions options,
+              boolean sharedPidNamespace, TaskContext ctx, StdioPaths stdio, ProcessStdio io, InitState initial) {
         this.id = id;
         this.bundle = bundle;
         this.rootfs = rootfs;
         this.rune = rune;
         this.options = options;
         this.sharedPidNamespace = sharedPidNamespace;
-        this.init = init;
+        this.ctx = ctx;
+        this.init = new InitProcess(this, stdio, io, initial);
     }
 
-    Path rootfsPath() {
-        return bundle.resolve("rootfs");
-    }
-
-    ContainerProcess process(String execId) {
+    /** The init for an empty exec id, else that exec; NotFound as the Go shim words it. */
+    Process process(String execId) {
         if (execId.isEmpty()) return init;
         ExecProcess e = execs.get(execId);
         if (e == null) throw ShimError.processDoesNotExist(execId);
         return e;
+    }
+
+    Collection<ExecProcess> execs() {
+        return execs.values();
+    }
+
+    IoContext ioContext() {
+        return ctx.ioContext(id, options);
+    }
+
+    /** Exec: registers the process (not started yet); AlreadyExists for a known exec id. */
+    void addExec(String execId, StdioPaths stdio, byte[] spec) {
+        lock.lock();
+        try {
+            init.checkExec();
+            if (execId.isEmpty()) throw ShimError.invalidArgument("exec id must not be empty");
+            if (execs.containsKey(execId)) throw new ShimError(ShimError.ALREADY_EXISTS, "id " + execId + ": already exists");
+            execs.put(execId, new ExecProcess(this, execId, stdio, spec));
+            ctx.events().execAdded(id, execId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void removeExec(String execId) {
+        execs.remove(execId);
+    }
+
+    /** At the init's Delete: the execs' stdio goes with the container. */
+    void closeExecStdio() {
+        for (ExecProcess e : execs.values()) {
+            ProcessStdio io = e.io;
+            if (io != null) io.close();
+        }
+    }
+
+    // guarded by lock
+    void execStarted() {
+        runningExecs++;
+    }
+
+    // guarded by lock
+    void execExited() {
+        runningExecs--;
+        execExited.signalAll();
+    }
+
+    /** With the lock held: waits (at most the timeout) until no started exec is left running. */
+    void awaitExecExits(Duration timeout) throws InterruptedException {
+        long wait = timeout.toNanos();
+        while (runningExecs > 0 && wait > 0) wait = execExited.awaitNanos(wait);
     }
 }

@@ -1,7 +1,5 @@
 package io.rune.shim.task;
 
-import io.rune.shim.reaper.Exit;
-import io.rune.shim.reaper.ExitListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,7 +13,7 @@ import java.util.function.Consumer;
  * pid file was read (the init dies right after rune create): such exits are kept until the
  * owner claims the pid, for a bounded time and count.
  */
-final class ExitRouter implements ExitListener {
+final class ExitRouter {
     private static final int MAX_UNCLAIMED = 4096;
     /**
      * The race this covers lasts from rune's exit to reading the pid file (milliseconds); keeping
@@ -23,12 +21,12 @@ final class ExitRouter implements ExitListener {
      */
     private static final Duration KEEP_UNCLAIMED = Duration.ofSeconds(10);
 
-    private final Map<Integer, Consumer<Exit>> owners = new HashMap<>();
-    private final LinkedHashMap<Integer, Exit> unclaimed = new LinkedHashMap<>();
+    private final Map<Integer, Consumer<ProcessExit>> owners = new HashMap<>();
+    private final LinkedHashMap<Integer, ProcessExit> unclaimed = new LinkedHashMap<>();
 
-    @Override
-    public void onExit(Exit exit) {
-        Consumer<Exit> owner;
+    /** An exit from the reaper. */
+    void onExit(ProcessExit exit) {
+        Consumer<ProcessExit> owner;
         synchronized (this) {
             owner = owners.remove(exit.pid());
             if (owner == null) {
@@ -41,8 +39,8 @@ final class ExitRouter implements ExitListener {
     }
 
     /** The owner of pid gets its exit, now if it was already reaped. */
-    void claim(int pid, Consumer<Exit> owner) {
-        Exit early;
+    void claim(int pid, Consumer<ProcessExit> owner) {
+        ProcessExit early;
         synchronized (this) {
             early = unclaimed.remove(pid);
             if (early != null && early.exitedAt().isBefore(Instant.now().minus(KEEP_UNCLAIMED))) early = null; // stale: pid reused
@@ -61,14 +59,14 @@ final class ExitRouter implements ExitListener {
     }
 
     /** Owners may block (lock, IO drain): never on the reaping thread. */
-    private static void dispatch(Consumer<Exit> owner, Exit exit) {
+    private static void dispatch(Consumer<ProcessExit> owner, ProcessExit exit) {
         Thread.ofVirtual().name("exit-" + exit.pid()).start(() -> owner.accept(exit));
     }
 
     private void prune(Instant now) {
-        Iterator<Exit> it = unclaimed.values().iterator();
+        Iterator<ProcessExit> it = unclaimed.values().iterator();
         while (it.hasNext()) {
-            Exit e = it.next();
+            ProcessExit e = it.next();
             if (unclaimed.size() > MAX_UNCLAIMED || e.exitedAt().isBefore(now.minus(KEEP_UNCLAIMED))) it.remove();
             else break;
         }

@@ -1,68 +1,60 @@
 package io.rune.shim.task;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
  * Reads a runtime options table as containerd's config.toml holds it
- * ({@code BinaryName = "rune"}, {@code SystemdCgroup = true}, ...). Table headers and comments
- * are skipped, keys may be CamelCase or snake_case; anything else is an error naming the line.
+ * ({@code BinaryName = "rune"}, {@code SystemdCgroup = true}, ...), with the same TOML parser the
+ * carrier uses. Keys may sit at the top or in a table; CamelCase and snake_case are the same key.
  */
 final class OptionsToml {
+    private static final TomlMapper TOML = new TomlMapper();
+
     private OptionsToml() {}
 
     static RuntimeOptions parse(String text, String source) {
-        Map<String, Object> v = new HashMap<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = stripComment(lines[i]).trim();
-            if (line.isEmpty() || line.startsWith("[")) continue;
-            int eq = line.indexOf('=');
-            if (eq <= 0) throw bad(source, i, lines[i], "expected key = value");
-            String key = line.substring(0, eq).trim().replace("_", "").toLowerCase();
-            String raw = line.substring(eq + 1).trim();
-            Object value;
-            if (raw.length() >= 2 && (raw.startsWith("\"") && raw.endsWith("\"") || raw.startsWith("'") && raw.endsWith("'"))) {
-                value = raw.substring(1, raw.length() - 1);
-            } else if (raw.equals("true") || raw.equals("false")) {
-                value = Boolean.parseBoolean(raw);
-            } else if (raw.matches("-?[0-9]+")) {
-                value = Integer.parseInt(raw);
-            } else {
-                throw bad(source, i, lines[i], "value must be a string, boolean or integer");
-            }
-            v.put(key, value);
+        JsonNode root;
+        try {
+            root = TOML.readTree(text);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw ShimError.invalidArgument("runtime options " + source + (at == null ? "" : " line " + at.getLineNr())
+                    + ": " + e.getOriginalMessage());
         }
+        Map<String, JsonNode> v = new HashMap<>();
+        flatten(root, v);
         return new RuntimeOptions(str(v, "binaryname"), str(v, "root"), bool(v, "nopivotroot"),
                 bool(v, "nonewkeyring"), str(v, "shimcgroup"), num(v, "iouid"), num(v, "iogid"),
                 str(v, "criupath"), bool(v, "systemdcgroup"), str(v, "criuimagepath"), str(v, "criuworkpath"),
                 str(v, "carrierconfig"));
     }
 
-    private static String stripComment(String line) {
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') quoted = !quoted;
-            if (c == '#' && !quoted) return line.substring(0, i);
+    /** Tables are looked through: a runtime's options table and a bare file read the same. */
+    private static void flatten(JsonNode n, Map<String, JsonNode> into) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().isObject()) flatten(e.getValue(), into);
+            else into.put(e.getKey().replace("_", "").toLowerCase(), e.getValue());
         }
-        return line;
     }
 
-    private static ShimError bad(String source, int index, String line, String why) {
-        return ShimError.invalidArgument("runtime options " + source + " line " + (index + 1) + ": " + why + ": " + line.trim());
+    private static String str(Map<String, JsonNode> v, String k) {
+        JsonNode n = v.get(k);
+        return n == null || !n.isValueNode() ? "" : n.asText();
     }
 
-    private static String str(Map<String, Object> v, String k) {
-        Object o = v.get(k);
-        return o == null ? "" : o.toString();
+    private static boolean bool(Map<String, JsonNode> v, String k) {
+        JsonNode n = v.get(k);
+        return n != null && n.isBoolean() && n.booleanValue();
     }
 
-    private static boolean bool(Map<String, Object> v, String k) {
-        return v.get(k) instanceof Boolean b && b;
-    }
-
-    private static int num(Map<String, Object> v, String k) {
-        return v.get(k) instanceof Integer n ? n : 0;
+    private static int num(Map<String, JsonNode> v, String k) {
+        JsonNode n = v.get(k);
+        return n != null && n.canConvertToInt() && n.isIntegralNumber() ? n.intValue() : 0;
     }
 }

@@ -100,11 +100,11 @@ class OptionsDecoderTest {
     @Test
     void bundleFilesRoundTrip(@TempDir Path dir) throws Exception {
         RuntimeOptions o = new RuntimeOptions("rune", "/r", true, false, "", 7, 0, "", true, "", "/w", "/etc/x.toml");
-        BundleFiles.write(dir, o);
-        assertEquals(o, BundleFiles.read(dir));
+        Bundle.at(dir).writeOptions(o);
+        assertEquals(o, Bundle.at(dir).readOptions());
         assertEquals("rune", Files.readString(dir.resolve("runtime")));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("options.json"))));
-        assertEquals(RuntimeOptions.DEFAULTS, BundleFiles.read(dir.resolve("missing")));
+        assertEquals(RuntimeOptions.DEFAULTS, Bundle.at(dir.resolve("missing")).readOptions());
     }
 }

@@ -2,7 +2,6 @@ package io.rune.shim.task;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.rune.shim.reaper.Exit;
 import io.rune.shim.runc.RuneException;
 import io.rune.shim.sys.Mounts;
 import java.time.Instant;
@@ -24,25 +23,28 @@ class RootfsAndStateTest {
     @Test
     void wrongStateMessagesMatchTheGoShim() {
         assertEquals("cannot start a running process",
-                assertThrows(ShimError.class, ProcessState.RUNNING::checkStart).getMessage());
+                assertThrows(ShimError.class, () -> new InitState.Running().start()).getMessage());
         assertEquals("cannot start a stopped process",
-                assertThrows(ShimError.class, ProcessState.STOPPED::checkStart).getMessage());
-        ShimError e = assertThrows(ShimError.class, ProcessState.RUNNING::checkDelete);
+                assertThrows(ShimError.class, () -> new InitState.Stopped().start()).getMessage());
+        ShimError e = assertThrows(ShimError.class, () -> new InitState.Running().delete());
         assertEquals("cannot delete a running process", e.getMessage());
         assertEquals(ShimError.UNKNOWN, e.code());
-        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, ProcessState.DELETED::checkDelete).code());
-        ProcessState.CREATED.checkDelete();
-        ProcessState.STOPPED.checkDelete();
+        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, () -> new InitState.Deleted().delete()).code());
+        assertInstanceOf(InitState.Deleted.class, new InitState.Created().delete());
+        assertInstanceOf(InitState.Deleted.class, new InitState.Stopped().delete());
+        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, () -> new ExecState.Deleted().delete()).code());
+        assertEquals("cannot delete a running process",
+                assertThrows(ShimError.class, () -> new ExecState.Running().delete()).getMessage());
     }
 
     @Test
     void killErrorsAreClassifiedLikeTheGoShim() {
         assertEquals("process already finished: not found",
-                TaskService.killError(new RuneException("kill", "container not running", 1)).getMessage());
-        assertEquals(ShimError.NOT_FOUND, TaskService.killError(new RuneException("kill", "container not running", 1)).code());
+                RuneCalls.killError(new RuneException("kill", "container not running", 1)).getMessage());
+        assertEquals(ShimError.NOT_FOUND, RuneCalls.killError(new RuneException("kill", "container not running", 1)).code());
         assertEquals("no such container: not found",
-                TaskService.killError(new RuneException("kill", "container \"x\" does not exist", 1)).getMessage());
-        ShimError other = TaskService.killError(new RuneException("kill", "unknown signal \"BOGUS\"", 1));
+                RuneCalls.killError(new RuneException("kill", "container \"x\" does not exist", 1)).getMessage());
+        ShimError other = RuneCalls.killError(new RuneException("kill", "unknown signal \"BOGUS\"", 1));
         assertEquals(ShimError.UNKNOWN, other.code());
         assertTrue(other.getMessage().startsWith("unknown error after kill: OCI runtime kill failed"));
     }
@@ -50,9 +52,9 @@ class RootfsAndStateTest {
     @Test
     void exitReapedBeforeThePidIsKnownIsDeliveredOnClaim() throws Exception {
         ExitRouter r = new ExitRouter();
-        Exit early = new Exit(4242, 3, Instant.now());
+        ProcessExit early = new ProcessExit(4242, 3, Instant.now());
         r.onExit(early);
-        CompletableFuture<Exit> got = new CompletableFuture<>();
+        CompletableFuture<ProcessExit> got = new CompletableFuture<>();
         r.claim(4242, got::complete);
         assertEquals(early, got.get(5, TimeUnit.SECONDS));
     }
@@ -60,15 +62,15 @@ class RootfsAndStateTest {
     @Test
     void exitAfterClaimGoesToTheOwnerOnceAndReleaseDropsIt() throws Exception {
         ExitRouter r = new ExitRouter();
-        CompletableFuture<Exit> got = new CompletableFuture<>();
+        CompletableFuture<ProcessExit> got = new CompletableFuture<>();
         r.claim(7, got::complete);
-        Exit e = new Exit(7, 137, Instant.now());
+        ProcessExit e = new ProcessExit(7, 137, Instant.now());
         r.onExit(e);
         assertEquals(e, got.get(5, TimeUnit.SECONDS));
-        CompletableFuture<Exit> released = new CompletableFuture<>();
+        CompletableFuture<ProcessExit> released = new CompletableFuture<>();
         r.claim(8, released::complete);
         r.release(8);
-        r.onExit(new Exit(8, 0, Instant.now()));
+        r.onExit(new ProcessExit(8, 0, Instant.now()));
         Thread.sleep(100);
         assertFalse(released.isDone());
     }
@@ -77,12 +79,12 @@ class RootfsAndStateTest {
     @Test
     void staleUnclaimedExitIsNotDelivered() throws Exception {
         ExitRouter r = new ExitRouter();
-        r.onExit(new Exit(4343, 1, Instant.now().minusSeconds(60)));
-        CompletableFuture<Exit> got = new CompletableFuture<>();
+        r.onExit(new ProcessExit(4343, 1, Instant.now().minusSeconds(60)));
+        CompletableFuture<ProcessExit> got = new CompletableFuture<>();
         r.claim(4343, got::complete);
         Thread.sleep(100);
         assertFalse(got.isDone());
-        Exit fresh = new Exit(4343, 0, Instant.now());
+        ProcessExit fresh = new ProcessExit(4343, 0, Instant.now());
         r.onExit(fresh);
         assertEquals(fresh, got.get(5, TimeUnit.SECONDS));
     }

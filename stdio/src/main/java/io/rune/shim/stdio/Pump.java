@@ -1,4 +1,4 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SysException;

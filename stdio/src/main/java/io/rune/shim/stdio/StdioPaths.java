@@ -1,4 +1,4 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
 /** The stdio strings of a Create or Exec request, kept as given (State reports them back). */
 public record StdioPaths(String stdin, String stdout, String stderr, boolean terminal) {

@@ -1,9 +1,7 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
-import io.rune.shim.reaper.Child;
 import io.rune.shim.sys.FdAction;
 import io.rune.shim.sys.Posix;
-import io.rune.shim.sys.SpawnRequest;
 import io.rune.shim.sys.SysException;
 import java.io.IOException;
 import java.net.URI;
@@ -27,11 +25,11 @@ final class BinaryLogger {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(12);
 
-    private final Child child;
+    private final HelperLauncher.Helper child;
     private final int stdoutFd;
     private final int stderrFd;
 
-    private BinaryLogger(Child child, int stdoutFd, int stderrFd) {
+    private BinaryLogger(HelperLauncher.Helper child, int stdoutFd, int stderrFd) {
         this.child = child;
         this.stdoutFd = stdoutFd;
         this.stderrFd = stderrFd;
@@ -60,18 +58,18 @@ final class BinaryLogger {
     }
 
     static BinaryLogger start(URI uri, IoContext ctx) throws IOException {
-        if (uri.getPath() == null || uri.getPath().isEmpty()) throw ShimError.invalidArgument("binary:// URI without a path: " + uri);
+        if (uri.getPath() == null || uri.getPath().isEmpty()) throw new StdioException(StdioException.Reason.INVALID_ARGUMENT, "binary:// URI without a path: " + uri);
         int[] out = Posix.pipe(), err = Posix.pipe(), ready = Posix.pipe();
-        Child child;
+        HelperLauncher.Helper child;
         try {
             if (ctx.ioUid() != 0 || ctx.ioGid() != 0) {
                 Posix.fchown(out[1], ctx.ioUid(), ctx.ioGid());
                 Posix.fchown(err[1], ctx.ioUid(), ctx.ioGid());
             }
-            child = ctx.reaper().spawn(new SpawnRequest(argv(uri),
-                    List.of("CONTAINER_ID=" + ctx.containerId(), "CONTAINER_NAMESPACE=" + ctx.namespace()), null,
+            child = ctx.launcher().launch(argv(uri),
+                    List.of("CONTAINER_ID=" + ctx.containerId(), "CONTAINER_NAMESPACE=" + ctx.namespace()),
                     List.of(FdAction.devNull(0), FdAction.devNull(1), FdAction.devNull(2), new FdAction.Dup(out[0], 3),
-                            new FdAction.Dup(err[0], 4), new FdAction.Dup(ready[1], 5)), false, false));
+                            new FdAction.Dup(err[0], 4), new FdAction.Dup(ready[1], 5)));
         } catch (IOException | RuntimeException e) {
             for (int fd : new int[] {out[0], out[1], err[0], err[1], ready[0], ready[1]}) Posix.closeQuietly(fd);
             throw new IOException("failed to start binary logger " + uri.getPath() + ": " + e.getMessage(), e);
@@ -94,13 +92,13 @@ final class BinaryLogger {
     }
 
     /** One byte or EOF on fd 5 means ready; polled so a hung logger fails Create instead of hanging it. */
-    private static void awaitReady(int readyFd, Child child) throws IOException {
+    private static void awaitReady(int readyFd, HelperLauncher.Helper child) throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             short[] rev = Posix.poll(new int[] {readyFd}, 100);
             if (rev[0] != 0) return;
-            if (child.exit().isDone()) {
-                throw new IOException("binary logger exited with status " + child.exit().join().status() + " before it was ready");
+            if (child.exitStatus().isPresent()) {
+                throw new IOException("binary logger exited with status " + child.exitStatus().getAsInt() + " before it was ready");
             }
         }
         throw new IOException("binary logger did not signal readiness within " + READY_TIMEOUT.toSeconds() + "s");
@@ -111,10 +109,10 @@ final class BinaryLogger {
      * there after 12 s. Waits like the Go shim's Close does (the caller is a Delete).
      */
     void stop() {
-        if (child.exit().isDone()) return; // reaped: its pid may belong to someone else by now
+        if (child.exitStatus().isPresent()) return; // reaped: its pid may belong to someone else by now
         signal(Posix.SIGTERM);
         try {
-            if (child.await(STOP_GRACE) == null) kill();
+            if (!child.awaitExit(STOP_GRACE)) kill();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();

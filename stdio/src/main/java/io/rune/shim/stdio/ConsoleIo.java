@@ -1,6 +1,6 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
-import io.rune.shim.runc.RuneIo;
+
 import io.rune.shim.sys.FdPassing;
 import io.rune.shim.sys.Fs;
 import io.rune.shim.sys.Posix;
@@ -99,14 +99,14 @@ final class ConsoleIo implements ProcessStdio {
                 Files.createDirectories(path.getParent());
                 yield Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
             }
-            case "binary" -> throw ShimError.unimplemented("binary:// log URIs are not supported by this shim yet");
-            default -> throw ShimError.unknown("unknown STDIO scheme " + scheme);
+            case "binary" -> throw new StdioException(StdioException.Reason.UNIMPLEMENTED, "binary:// log URIs are not supported by this shim yet");
+            default -> throw new StdioException(StdioException.Reason.UNKNOWN, "unknown STDIO scheme " + scheme);
         };
     }
 
     @Override
-    public RuneIo runeIo() {
-        return RuneIo.NULL;
+    public StdioFds fds() {
+        return StdioFds.NULL;
     }
 
     @Override

@@ -1,6 +1,6 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
-import io.rune.shim.runc.RuneIo;
+
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SysException;
 import java.io.IOException;
@@ -20,25 +20,25 @@ import java.util.List;
  * FIFO gets an extra writer of ours, so the process sees EOF only after CloseIO or Delete.
  */
 final class ProcessIo implements ProcessStdio {
-    private final RuneIo runeIo;
+    private final StdioFds fds;
     private final List<Integer> childSide = new ArrayList<>();
     private final List<Pump> outputs = new ArrayList<>();
     private Pump stdinPump;
     private BinaryLogger logger;
     private int stdinHold = -1;
 
-    private ProcessIo(RuneIo runeIo) {
-        this.runeIo = runeIo;
+    private ProcessIo(StdioFds fds) {
+        this.fds = fds;
     }
 
     static ProcessIo open(String id, StdioPaths s, IoContext ctx) throws IOException {
-        if (s.isNull()) return new ProcessIo(RuneIo.NULL);
+        if (s.isNull()) return new ProcessIo(StdioFds.NULL);
         String scheme = scheme(s.stdout());
         return switch (scheme) {
             case "fifo" -> fifos(id, s, ctx.ioUid(), ctx.ioGid());
             case "file" -> file(id, s, ctx.ioUid(), ctx.ioGid());
             case "binary" -> binary(s, ctx);
-            default -> throw ShimError.unknown("unknown STDIO scheme " + scheme);
+            default -> throw new StdioException(StdioException.Reason.UNKNOWN, "unknown STDIO scheme " + scheme);
         };
     }
 
@@ -48,7 +48,7 @@ final class ProcessIo implements ProcessStdio {
      */
     private static ProcessIo binary(StdioPaths s, IoContext ctx) throws IOException {
         BinaryLogger logger = BinaryLogger.start(URI.create(s.stdout()), ctx);
-        ProcessIo io = new ProcessIo(new RuneIo(-1, logger.stdoutFd(), logger.stderrFd()));
+        ProcessIo io = new ProcessIo(new StdioFds(-1, logger.stdoutFd(), logger.stderrFd()));
         io.childSide.add(logger.stdoutFd());
         io.childSide.add(logger.stderrFd());
         io.logger = logger;
@@ -84,7 +84,7 @@ final class ProcessIo implements ProcessStdio {
             for (int fd : opened) Posix.closeQuietly(fd);
             throw e;
         }
-        ProcessIo io = new ProcessIo(new RuneIo(inPipe == null ? -1 : inPipe[0], outPipe == null ? -1 : outPipe[1],
+        ProcessIo io = new ProcessIo(new StdioFds(inPipe == null ? -1 : inPipe[0], outPipe == null ? -1 : outPipe[1],
                 errPipe == null ? -1 : errPipe[1]));
         if (inPipe != null) io.childSide.add(inPipe[0]);
         if (outPipe != null) io.childSide.add(outPipe[1]);
@@ -110,7 +110,7 @@ final class ProcessIo implements ProcessStdio {
         int[] errPipe = Posix.pipe();
         int f1 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
         int f2 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND, 0);
-        ProcessIo io = new ProcessIo(new RuneIo(-1, outPipe[1], errPipe[1]));
+        ProcessIo io = new ProcessIo(new StdioFds(-1, outPipe[1], errPipe[1]));
         chown(outPipe[1], uid, gid);
         chown(errPipe[1], uid, gid);
         io.childSide.add(outPipe[1]);
@@ -150,8 +150,8 @@ final class ProcessIo implements ProcessStdio {
     }
 
     @Override
-    public RuneIo runeIo() {
-        return runeIo;
+    public StdioFds fds() {
+        return fds;
     }
 
     /** After rune create/exec returned, the process holds its ends: drop ours so EOF can happen. */

@@ -1,23 +1,23 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
-import io.rune.shim.runc.RuneIo;
+
 import java.io.IOException;
 import java.time.Duration;
 
 /**
  * The stdio of one container process: pipes pumped to containerd's FIFOs ({@link ProcessIo}) or a
  * console whose pty master rune sends over a socket ({@link ConsoleIo}). Lifecycle: open → hand
- * {@link #runeIo()} / {@link #consoleSocket()} to rune create/exec → {@link #started()} once rune
+ * {@link #fds()} / {@link #consoleSocket()} to rune create/exec → {@link #started()} once rune
  * succeeded, or {@link #close()} if it failed.
  */
-sealed interface ProcessStdio extends AutoCloseable permits ProcessIo, ConsoleIo {
+public sealed interface ProcessStdio extends AutoCloseable permits ProcessIo, ConsoleIo {
 
     static ProcessStdio open(String name, StdioPaths s, IoContext ctx) throws IOException {
         return s.terminal() ? ConsoleIo.open(name, s, ctx.ioUid(), ctx.ioGid()) : ProcessIo.open(name, s, ctx);
     }
 
     /** The fds rune gets as stdio (all /dev/null for a console: the pty takes their place). */
-    RuneIo runeIo();
+    StdioFds fds();
 
     /** Path to pass as {@code --console-socket}, or null without a terminal. */
     String consoleSocket();

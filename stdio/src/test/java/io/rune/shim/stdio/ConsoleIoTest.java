@@ -1,8 +1,8 @@
-package io.rune.shim.task;
+package io.rune.shim.stdio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.rune.shim.runc.RuneIo;
+
 import io.rune.shim.sys.Errno;
 import io.rune.shim.sys.FdPassing;
 import io.rune.shim.sys.Fs;
@@ -99,7 +99,7 @@ class ConsoleIoTest {
             assertEquals("pty.sock", sock.getFileName().toString());
             assertTrue(sock.getParent().getFileName().toString().startsWith("pty"));
             assertTrue(Files.exists(sock));
-            assertEquals(RuneIo.NULL, io.runeIo());
+            assertEquals(StdioFds.NULL, io.fds());
             assertTrue(io.awaitOutput(Duration.ZERO), "nothing to wait for before started()");
             io.resize(100, 30); // before the master exists: applied once it arrives
 
@@ -208,7 +208,7 @@ class ConsoleIoTest {
         SysException e = assertThrows(SysException.class, () -> ConsoleIo.open("c5",
                 new StdioPaths(dir.resolve("missing-in").toString(), fifo("out"), "", true), 0, 0));
         assertEquals(Errno.ENOENT, e.errno());
-        assertThrows(ShimError.class, () -> ConsoleIo.open("c6", new StdioPaths("", "bogus://x", "", true), 0, 0));
+        assertThrows(StdioException.class, () -> ConsoleIo.open("c6", new StdioPaths("", "bogus://x", "", true), 0, 0));
     }
 
     @Test
