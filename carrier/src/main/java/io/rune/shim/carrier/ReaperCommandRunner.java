@@ -9,9 +9,6 @@ import io.rune.shim.sys.SpawnRequest;
 import io.rune.shim.sys.SysException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,11 +120,10 @@ public final class ReaperCommandRunner implements CommandRunner {
 
         Drain(int fd, String name) {
             Thread.ofPlatform().name("carrier-" + name).daemon(true).start(() -> {
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment seg = a.allocate(8192);
+                try {
+                    byte[] chunk = new byte[8192];
                     int n;
-                    while ((n = Posix.read(fd, seg, seg.byteSize())) > 0) {
-                        byte[] chunk = seg.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                    while ((n = Posix.read(fd, chunk, 0, chunk.length)) > 0) {
                         synchronized (buf) {
                             buf.write(chunk, 0, n);
                         }

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /** Process and file-descriptor calls of libc. All fds created here are close-on-exec. */
 public final class Posix {
@@ -140,8 +141,8 @@ public final class Posix {
         }
     }
 
-    /** Reads up to len bytes into buf; returns 0 at EOF. EINTR is retried. */
-    public static int read(int fd, MemorySegment buf, long len) throws SysException {
+    /** Reads up to len bytes into native memory; returns 0 at EOF. EINTR is retried. */
+    static int read(int fd, MemorySegment buf, long len) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
             while (true) {
@@ -156,18 +157,29 @@ public final class Posix {
         }
     }
 
-    /** Writes all len bytes of buf (loops over short writes). */
-    public static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
+    /**
+     * Reads up to len bytes into buf from off, blocking until some arrive; returns how many, or
+     * -1 at end of file (0 only when len is 0). One call moves at most 64 KiB. EINTR is retried.
+     * Blocks the calling thread: meant for platform threads.
+     */
+    public static int read(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (len == 0) return 0;
+        MemorySegment nb = IoBuffer.forThread(len);
+        int n = read(fd, nb, nb.byteSize());
+        if (n == 0) return -1;
+        MemorySegment.copy(nb, ValueLayout.JAVA_BYTE, 0, buf, off, n);
+        return n;
+    }
+
+    /** One write(2) from native memory; returns how many bytes it took. EINTR is retried. */
+    private static long writeOnce(int fd, MemorySegment buf, long len) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
-            long off = 0;
-            while (off < len) {
-                long n = (long) WRITE.get().invokeExact(st, fd, buf.asSlice(off), len - off);
-                if (n < 0) {
-                    if (Native.errno(st) == Errno.EINTR) continue;
-                    throw new SysException("write", "fd " + fd, Native.errno(st));
-                }
-                off += n;
+            while (true) {
+                long n = (long) WRITE.get().invokeExact(st, fd, buf, len);
+                if (n >= 0) return n;
+                if (Native.errno(st) != Errno.EINTR) throw new SysException("write", "fd " + fd, Native.errno(st));
             }
         } catch (SysException e) {
             throw e;
@@ -176,24 +188,40 @@ public final class Posix {
         }
     }
 
+    /** Writes all len bytes of native memory (loops over short writes). */
+    static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
+        for (long off = 0; off < len; ) off += writeOnce(fd, buf.asSlice(off), len - off);
+    }
+
+    /**
+     * One write(2) of up to len bytes of buf from off; returns how many were written, which may
+     * be fewer (a pipe with little room, or more than 64 KiB asked). EINTR is retried.
+     */
+    public static int write(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (len == 0) return 0;
+        MemorySegment nb = IoBuffer.forThread(len);
+        MemorySegment.copy(buf, off, nb, ValueLayout.JAVA_BYTE, 0, (int) nb.byteSize());
+        return (int) writeOnce(fd, nb, nb.byteSize());
+    }
+
+    /** Writes all len bytes of buf from off (loops over short writes). */
+    public static void writeFully(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        int end = off + len;
+        while (off < end) off += write(fd, buf, off, end - off);
+    }
+
     public static void writeFully(int fd, byte[] data) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(Math.max(1, data.length));
-            MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
-            writeFully(fd, buf, data.length);
-        }
+        writeFully(fd, data, 0, data.length);
     }
 
     /** Reads until EOF. */
     public static byte[] readAll(int fd) throws SysException {
         var out = new java.io.ByteArrayOutputStream();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(8192);
-            int n;
-            while ((n = read(fd, buf, buf.byteSize())) > 0) {
-                out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, n);
-            }
-        }
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = read(fd, buf, 0, buf.length)) > 0) out.write(buf, 0, n);
         return out.toByteArray();
     }
 
