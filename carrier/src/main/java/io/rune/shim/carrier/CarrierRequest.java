@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param configToml   inclavare's config.toml; null = {@link CarrierConfig#DEFAULT_PATH}
  * @param rootfsMount  mounts the rootfs for the duration of the step and unmounts it after (also on
  *                     failure); null = the caller has mounted {@code <bundle>/rootfs} already
- * @param runner       runs the tools ({@link ReaperCommandRunner} in the shim)
+ * @param runner       runs the tools (in the shim: through its reaper, never java.lang.Process)
  */
 public record CarrierRequest(String containerId, Path bundle, Path configToml, RootfsMount rootfsMount, CommandRunner runner) {
     public CarrierRequest {

@@ -17,7 +17,7 @@ class FakeToolchainInstallTest {
 
     @Test
     void installedToolchainAndConfigRunOcclumAndGraphene() throws Exception {
-        CommandRunner runner = new ReaperCommandRunner(TestSupport.reaper(), Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
+        CommandRunner runner = new ProcessCommandRunner(Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
         Path dest = tmp.resolve("fake toolchain".replace(' ', '-'));
         CommandRunner.Result r = runner.run(new CommandRunner.Command(List.of("/bin/sh",
                 TestSupport.resource("fake-toolchain/install.sh").toString(), dest.toString()), null, Duration.ofSeconds(10)));
@@ -44,7 +44,7 @@ class FakeToolchainInstallTest {
     @Test
     void misuseOfTheFakeToolsFailsWithAMessage() throws Exception {
         Path tc = TestSupport.installToolchain(tmp.resolve("tc"));
-        CommandRunner runner = new ReaperCommandRunner(TestSupport.reaper(), Map.of("PATH", "/usr/bin:/bin"));
+        CommandRunner runner = new ProcessCommandRunner(Map.of("PATH", "/usr/bin:/bin"));
         Map<List<String>, String> cases = Map.of(
                 List.of("occlum", "build"), "no Occlum.json",
                 List.of("occlum", "run", "/bin/hello"), "needs SGX hardware",

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rune.shim.reaper.Reaper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -26,27 +24,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Shared fixtures: one reaper per JVM (it owns wait4(-1), so no java.lang.Process here), one
- * RSA-3072/e=3 key, the fake toolchain from src/test/resources/fake-toolchain, bundles with a
+ * Shared fixtures: a runner of the fake tools on java.lang.Process, one RSA-3072/e=3 key, the fake toolchain from src/test/resources/fake-toolchain, bundles with a
  * small rootfs and a realistic config.json.
  */
 final class TestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static Reaper reaper;
     private static RSAPrivateCrtKey key;
 
     private TestSupport() {}
-
-    static synchronized Reaper reaper() {
-        if (reaper == null) {
-            try {
-                reaper = Reaper.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return reaper;
-    }
 
     /** A fixed RSA-3072/e=3 test key (src/test/resources/test-sgx-key.pem): generating one takes seconds. */
     static synchronized RSAPrivateCrtKey key() throws Exception {
@@ -60,7 +45,7 @@ final class TestSupport {
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("FAKE_TOOLCHAIN_LOG", log.toString());
         env.put("FAKE_TOOLCHAIN_FAIL", fail);
-        return new ReaperCommandRunner(reaper(), env);
+        return new ProcessCommandRunner(env);
     }
 
     static Path resource(String name) {

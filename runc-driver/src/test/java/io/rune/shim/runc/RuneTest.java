@@ -89,7 +89,7 @@ class RuneTest {
         Monitor m = (argv, input, io) -> { throw new io.rune.shim.sys.SysException("posix_spawn", "rune", 2); };
         Rune r = new Rune(config(dir.resolve("log.json")), m);
         RuneException e = assertThrows(RuneException.class, () -> r.start("c1"));
-        assertTrue(e.getMessage().startsWith("OCI runtime start failed: posix_spawn rune: ENOENT"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("OCI runtime start failed: posix_spawn rune: no such file or directory"), e.getMessage());
     }
 
     @Test

@@ -38,16 +38,7 @@ public final class Epoll {
 
     /** A new close-on-exec epoll instance. */
     public static int create() throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fd = (int) CREATE1.get().invokeExact(st, EPOLL_CLOEXEC);
-            if (fd < 0) throw new SysException("epoll_create1", null, Native.errno(st));
-            return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.call("epoll_create1", null, st -> (int) CREATE1.get().invokeExact(st, EPOLL_CLOEXEC));
     }
 
     public static void add(int epfd, int fd, int events, long token) throws SysException {
@@ -55,27 +46,19 @@ public final class Epoll {
             MemorySegment ev = a.allocate(EVENT_SIZE, 8);
             ev.set(ValueLayout.JAVA_INT, 0, events);
             ev.set(ValueLayout.JAVA_LONG_UNALIGNED, DATA_OFFSET, token);
-            ctl(a, epfd, EPOLL_CTL_ADD, fd, ev, "EPOLL_CTL_ADD fd " + fd);
+            ctl(epfd, EPOLL_CTL_ADD, fd, ev, "EPOLL_CTL_ADD fd " + fd);
         }
     }
 
     public static void delete(int epfd, int fd) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             // a non-null event pointer keeps pre-2.6.9 semantics out of the picture
-            ctl(a, epfd, EPOLL_CTL_DEL, fd, a.allocate(EVENT_SIZE, 8), "EPOLL_CTL_DEL fd " + fd);
+            ctl(epfd, EPOLL_CTL_DEL, fd, a.allocate(EVENT_SIZE, 8), "EPOLL_CTL_DEL fd " + fd);
         }
     }
 
-    private static void ctl(Arena a, int epfd, int op, int fd, MemorySegment ev, String what) throws SysException {
-        try {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) CTL.get().invokeExact(st, epfd, op, fd, ev);
-            if (rc != 0) throw new SysException("epoll_ctl", what, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+    private static void ctl(int epfd, int op, int fd, MemorySegment ev, String what) throws SysException {
+        Native.call("epoll_ctl", what, st -> (int) CTL.get().invokeExact(st, epfd, op, fd, ev));
     }
 
     /**
@@ -84,13 +67,10 @@ public final class Epoll {
      */
     public static List<Event> wait(int epfd, int maxEvents, int timeoutMillis) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment evs = a.allocate(EVENT_SIZE * maxEvents, 8);
-            int n = (int) WAIT.get().invokeExact(st, epfd, evs, maxEvents, timeoutMillis);
-            if (n < 0) {
-                if (Native.errno(st) == Errno.EINTR) return List.of();
-                throw new SysException("epoll_wait", "epfd " + epfd, Native.errno(st));
-            }
+            int n = (int) Native.attempt(st -> (int) WAIT.get().invokeExact(st, epfd, evs, maxEvents, timeoutMillis));
+            if (n == -Errno.EINTR) return List.of();
+            if (n < 0) throw new SysException("epoll_wait", "epfd " + epfd, -n);
             List<Event> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long base = EVENT_SIZE * i;
@@ -98,10 +78,6 @@ public final class Epoll {
                         evs.get(ValueLayout.JAVA_LONG_UNALIGNED, base + DATA_OFFSET)));
             }
             return out;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.rune.shim.sys;
 
 import java.util.Map;
 
-/** errno numbers of x86_64/aarch64 Linux that the shim looks at, with their names. */
+/** errno numbers of x86_64/aarch64 Linux that the shim looks at; names and descriptions of any errno. */
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10,
             EAGAIN = 11, ENOMEM = 12, EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19, ENOTDIR = 20,
@@ -19,7 +19,19 @@ public final class Errno {
 
     private Errno() {}
 
+    /** The symbolic name ("ENOENT"); "errno 8" when neither this table nor the C library knows it. */
     public static String name(int errno) {
-        return NAMES.getOrDefault(errno, "errno " + errno);
+        String n = NAMES.get(errno);
+        if (n == null) n = ErrnoText.name(errno);
+        return n != null ? n : "errno " + errno;
+    }
+
+    /**
+     * What the C library says for it, lower-cased as Go prints errnos: "no such file or directory",
+     * "exec format error"; "errno 4095" for a number it does not know.
+     */
+    public static String description(int errno) {
+        String d = ErrnoText.description(errno);
+        return d != null ? d : "errno " + errno;
     }
 }

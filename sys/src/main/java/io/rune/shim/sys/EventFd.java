@@ -16,16 +16,7 @@ public final class EventFd {
 
     /** A new eventfd with the given initial value and EFD_* flags. */
     public static int create(int initval, int flags) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fd = (int) EVENTFD.get().invokeExact(st, initval, flags);
-            if (fd < 0) throw new SysException("eventfd", null, Native.errno(st));
-            return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.call("eventfd", null, st -> (int) EVENTFD.get().invokeExact(st, initval, flags));
     }
 
     /**

@@ -49,18 +49,8 @@ public final class FdPassing {
      */
     public static int accept(int listenFd, int timeoutMillis) throws IOException {
         awaitReadable(listenFd, timeoutMillis, "accept");
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            while (true) {
-                int fd = (int) ACCEPT4.get().invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
-                if (fd >= 0) return fd;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("accept4", "fd " + listenFd, Native.errno(st));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.call("accept4", "fd " + listenFd, st -> (int) ACCEPT4.get().invokeExact(st, listenFd,
+                MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC));
     }
 
     /**
@@ -70,7 +60,6 @@ public final class FdPassing {
     public static Received receiveFd(int sockFd, int timeoutMillis) throws IOException {
         awaitReadable(sockFd, timeoutMillis, "recvmsg");
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment data = a.allocate(DATA_BUFFER);
             MemorySegment control = a.allocate(CMSG_SPACE_ONE_FD, 8);
             MemorySegment iov = a.allocate(IOVEC_SIZE, 8);
@@ -81,12 +70,8 @@ public final class FdPassing {
             msg.set(LONG, 24, 1L);
             msg.set(ValueLayout.ADDRESS, 32, control);
             msg.set(LONG, 40, (long) CMSG_SPACE_ONE_FD);
-            long n;
-            while (true) {
-                n = (long) RECVMSG.get().invokeExact(st, sockFd, msg, MSG_CMSG_CLOEXEC);
-                if (n >= 0) break;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("recvmsg", "fd " + sockFd, Native.errno(st));
-            }
+            long n = Native.call("recvmsg", "fd " + sockFd,
+                    st -> (long) RECVMSG.get().invokeExact(st, sockFd, msg, MSG_CMSG_CLOEXEC));
             int flags = msg.get(INT, 48);
             long controlLen = msg.get(LONG, 40);
             int[] fds = fdsIn(control, controlLen);
@@ -102,10 +87,6 @@ public final class FdPassing {
                 throw new IOException("recvmsg fd " + sockFd + ": " + problem);
             }
             return new Received(fds[0], bytes);
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
@@ -140,7 +121,6 @@ public final class FdPassing {
     public static void sendFd(int sockFd, int fd, byte[] data) throws SysException {
         byte[] payload = data.length == 0 ? new byte[] {0} : data;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment buf = a.allocate(payload.length);
             MemorySegment.copy(payload, 0, buf, ValueLayout.JAVA_BYTE, 0, payload.length);
             MemorySegment control = a.allocate(CMSG_SPACE_ONE_FD, 8);
@@ -156,15 +136,7 @@ public final class FdPassing {
             msg.set(LONG, 24, 1L);
             msg.set(ValueLayout.ADDRESS, 32, control);
             msg.set(LONG, 40, (long) CMSG_SPACE_ONE_FD);
-            while (true) {
-                long n = (long) SENDMSG.get().invokeExact(st, sockFd, msg, MSG_NOSIGNAL);
-                if (n >= 0) return;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("sendmsg", "fd " + sockFd, Native.errno(st));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            Native.call("sendmsg", "fd " + sockFd, st -> (long) SENDMSG.get().invokeExact(st, sockFd, msg, MSG_NOSIGNAL));
         }
     }
 
@@ -172,19 +144,15 @@ public final class FdPassing {
     public static int connect(String path) throws SysException {
         byte[] p = UnixListener.pathBytes(path, "connect");
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fd = UnixListener.newSocket(st);
-            int rc = (int) CONNECT.get().invokeExact(st, fd, UnixListener.address(a, p), 2 + p.length + 1);
-            if (rc != 0) {
-                int errno = Native.errno(st);
+            MemorySegment addr = UnixListener.address(a, p);
+            int fd = UnixListener.newSocket();
+            // once: a connect interrupted by a signal goes on in the background and cannot be restarted
+            long rc = Native.attempt(st -> (int) CONNECT.get().invokeExact(st, fd, addr, 2 + p.length + 1));
+            if (rc < 0) {
                 Posix.closeQuietly(fd);
-                throw new SysException("connect", path, errno);
+                throw new SysException("connect", path, (int) -rc);
             }
             return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 

@@ -28,14 +28,8 @@ public final class Fs {
 
     private static void pathCall(Native.Fn fn, String call, String path, int mode) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment p = a.allocateFrom(path);
-            int rc = (int) fn.get().invokeExact(st, p, mode);
-            if (rc != 0) throw new SysException(call, path, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            Native.call(call, path, st -> (int) fn.get().invokeExact(st, p, mode));
         }
     }
 }

@@ -30,42 +30,19 @@ public final class Inotify {
 
     /** A new non-blocking, close-on-exec inotify instance (meant to sit in a poll/epoll set). */
     public static int init() throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fd = (int) INIT1.get().invokeExact(st, IN_NONBLOCK | IN_CLOEXEC);
-            if (fd < 0) throw new SysException("inotify_init1", null, Native.errno(st));
-            return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.call("inotify_init1", null, st -> (int) INIT1.get().invokeExact(st, IN_NONBLOCK | IN_CLOEXEC));
     }
 
     /** Returns the watch descriptor. */
     public static int addWatch(int fd, String path, int mask) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int wd = (int) ADD.get().invokeExact(st, fd, a.allocateFrom(path), mask);
-            if (wd < 0) throw new SysException("inotify_add_watch", path, Native.errno(st));
-            return wd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            MemorySegment p = a.allocateFrom(path);
+            return (int) Native.call("inotify_add_watch", path, st -> (int) ADD.get().invokeExact(st, fd, p, mask));
         }
     }
 
     public static void removeWatch(int fd, int wd) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) RM.get().invokeExact(st, fd, wd);
-            if (rc != 0) throw new SysException("inotify_rm_watch", "wd " + wd, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("inotify_rm_watch", "wd " + wd, st -> (int) RM.get().invokeExact(st, fd, wd));
     }
 
     /** Drains the queued events of a non-blocking inotify fd (empty when none are queued). */

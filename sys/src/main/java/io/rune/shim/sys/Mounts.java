@@ -22,28 +22,18 @@ public final class Mounts {
 
     public static void mount(String source, String target, String type, long flags, String data) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            // a local, not an inline conditional: as an argument of invokeExact that would be typed Object
+            // locals, not inline conditionals: as arguments of invokeExact those would be typed Object
+            MemorySegment src = cstr(a, source), tgt = a.allocateFrom(target), fstype = cstr(a, type);
             MemorySegment options = data == null || data.isEmpty() ? MemorySegment.NULL : a.allocateFrom(data);
-            int rc = (int) MOUNT.get().invokeExact(st, cstr(a, source), a.allocateFrom(target), cstr(a, type), flags,
-                    options);
-            if (rc != 0) throw new SysException("mount", type + " " + source + " on " + target, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            Native.call("mount", type + " " + source + " on " + target,
+                    st -> (int) MOUNT.get().invokeExact(st, src, tgt, fstype, flags, options));
         }
     }
 
     public static void umount(String target, int flags) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) UMOUNT2.get().invokeExact(st, a.allocateFrom(target), flags);
-            if (rc != 0) throw new SysException("umount2", target, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            MemorySegment tgt = a.allocateFrom(target);
+            Native.call("umount2", target, st -> (int) UMOUNT2.get().invokeExact(st, tgt, flags));
         }
     }
 

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /** Process and file-descriptor calls of libc. All fds created here are close-on-exec. */
 public final class Posix {
@@ -15,7 +16,7 @@ public final class Posix {
             O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
     public static final int SIGKILL = 9, SIGTERM = 15;
     private static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
-    private static final int PR_SET_CHILD_SUBREAPER = 36, PR_SET_PDEATHSIG = 1;
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
 
     private static final Native.Fn GETPID = Native.lazy("getpid", FunctionDescriptor.of(INT));
     private static final Native.Fn GETEUID = Native.lazy("geteuid", FunctionDescriptor.of(INT));
@@ -38,32 +39,21 @@ public final class Posix {
     private Posix() {}
 
     public static int getpid() {
-        try { return (int) GETPID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        return (int) Native.invoke(() -> (int) GETPID.get().invokeExact());
     }
 
     public static int geteuid() {
-        try { return (int) GETEUID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        return (int) Native.invoke(() -> (int) GETEUID.get().invokeExact());
     }
 
     public static int getegid() {
-        try { return (int) GETEGID.get().invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
+        return (int) Native.invoke(() -> (int) GETEGID.get().invokeExact());
     }
 
     /** Orphaned descendants (the container init once rune exits) are re-parented to us. */
     public static void setChildSubreaper() throws SysException {
-        prctl(PR_SET_CHILD_SUBREAPER, 1, "PR_SET_CHILD_SUBREAPER");
-    }
-
-    private static void prctl(int option, long arg, String what) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) PRCTL.get().invokeExact(st, option, arg, 0L, 0L, 0L);
-            if (rc != 0) throw new SysException("prctl", what, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("prctl", "PR_SET_CHILD_SUBREAPER",
+                st -> (int) PRCTL.get().invokeExact(st, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
     }
 
     /**
@@ -72,50 +62,31 @@ public final class Posix {
      */
     public static WaitStatus waitAnyChild() throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment status = a.allocate(INT);
             while (true) {
-                int pid = (int) WAIT4.get().invokeExact(st, -1, status, 0, MemorySegment.NULL);
-                if (pid > 0) return new WaitStatus(pid, status.get(INT, 0));
-                int errno = Native.errno(st);
-                if (errno == Errno.EINTR) continue;
-                if (errno == Errno.ECHILD) return null;
-                throw new SysException("wait4", "-1", errno);
+                long pid = Native.attempt(st -> (int) WAIT4.get().invokeExact(st, -1, status, 0, MemorySegment.NULL));
+                if (pid > 0) return new WaitStatus((int) pid, status.get(INT, 0));
+                if (pid == -Errno.EINTR) continue;
+                if (pid == -Errno.ECHILD) return null;
+                throw new SysException("wait4", "-1", (int) -pid);
             }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     /** A close-on-exec pipe: [0] read end, [1] write end. */
     public static int[] pipe() throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment fds = a.allocate(INT, 2);
-            int rc = (int) PIPE2.get().invokeExact(st, fds, O_CLOEXEC);
-            if (rc != 0) throw new SysException("pipe2", null, Native.errno(st));
+            Native.call("pipe2", null, st -> (int) PIPE2.get().invokeExact(st, fds, O_CLOEXEC));
             return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 
     public static void close(int fd) throws SysException {
         if (fd < 0) return;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) CLOSE.get().invokeExact(st, fd);
-            // EINTR on close: the fd is gone anyway on Linux, so it is not an error.
-            if (rc != 0 && Native.errno(st) != Errno.EINTR) throw new SysException("close", "fd " + fd, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        long rc = Native.attempt(st -> (int) CLOSE.get().invokeExact(st, fd));
+        // EINTR on close: the fd is gone anyway on Linux, so it is neither an error nor to be retried.
+        if (rc < 0 && rc != -Errno.EINTR) throw new SysException("close", "fd " + fd, (int) -rc);
     }
 
     /** close() for cleanup paths, where a failure has nothing left to tell. */
@@ -126,140 +97,95 @@ public final class Posix {
     /** Opens a path close-on-exec. */
     public static int open(String path, int flags, int mode) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment p = a.allocateFrom(path);
-            while (true) {
-                int fd = (int) OPEN.get().invokeExact(st, p, flags | O_CLOEXEC, mode);
-                if (fd >= 0) return fd;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("open", path, Native.errno(st));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            return (int) Native.call("open", path, st -> (int) OPEN.get().invokeExact(st, p, flags | O_CLOEXEC, mode));
         }
     }
 
-    /** Reads up to len bytes into buf; returns 0 at EOF. EINTR is retried. */
-    public static int read(int fd, MemorySegment buf, long len) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            while (true) {
-                long n = (long) READ.get().invokeExact(st, fd, buf, len);
-                if (n >= 0) return (int) n;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("read", "fd " + fd, Native.errno(st));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+    /** Reads up to len bytes into native memory; returns 0 at EOF. EINTR is retried. */
+    static int read(int fd, MemorySegment buf, long len) throws SysException {
+        return (int) Native.call("read", "fd " + fd, st -> (long) READ.get().invokeExact(st, fd, buf, len));
     }
 
-    /** Writes all len bytes of buf (loops over short writes). */
-    public static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            long off = 0;
-            while (off < len) {
-                long n = (long) WRITE.get().invokeExact(st, fd, buf.asSlice(off), len - off);
-                if (n < 0) {
-                    if (Native.errno(st) == Errno.EINTR) continue;
-                    throw new SysException("write", "fd " + fd, Native.errno(st));
-                }
-                off += n;
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+    /**
+     * Reads up to len bytes into buf from off, blocking until some arrive; returns how many, or
+     * -1 at end of file (0 only when len is 0). One call moves at most 64 KiB. EINTR is retried.
+     * Blocks the calling thread: meant for platform threads.
+     */
+    public static int read(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (len == 0) return 0;
+        MemorySegment nb = IoBuffer.forThread(len);
+        int n = read(fd, nb, nb.byteSize());
+        if (n == 0) return -1;
+        MemorySegment.copy(nb, ValueLayout.JAVA_BYTE, 0, buf, off, n);
+        return n;
+    }
+
+    /** One write(2) from native memory; returns how many bytes it took. EINTR is retried. */
+    private static long writeOnce(int fd, MemorySegment buf, long len) throws SysException {
+        return Native.call("write", "fd " + fd, st -> (long) WRITE.get().invokeExact(st, fd, buf, len));
+    }
+
+    /** Writes all len bytes of native memory (loops over short writes). */
+    static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
+        for (long off = 0; off < len; ) off += writeOnce(fd, buf.asSlice(off), len - off);
+    }
+
+    /**
+     * One write(2) of up to len bytes of buf from off; returns how many were written, which may
+     * be fewer (a pipe with little room, or more than 64 KiB asked). EINTR is retried.
+     */
+    public static int write(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (len == 0) return 0;
+        MemorySegment nb = IoBuffer.forThread(len);
+        MemorySegment.copy(buf, off, nb, ValueLayout.JAVA_BYTE, 0, (int) nb.byteSize());
+        return (int) writeOnce(fd, nb, nb.byteSize());
+    }
+
+    /** Writes all len bytes of buf from off (loops over short writes). */
+    public static void writeFully(int fd, byte[] buf, int off, int len) throws SysException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        int end = off + len;
+        while (off < end) off += write(fd, buf, off, end - off);
     }
 
     public static void writeFully(int fd, byte[] data) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(Math.max(1, data.length));
-            MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
-            writeFully(fd, buf, data.length);
-        }
+        writeFully(fd, data, 0, data.length);
     }
 
     /** Reads until EOF. */
     public static byte[] readAll(int fd) throws SysException {
         var out = new java.io.ByteArrayOutputStream();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(8192);
-            int n;
-            while ((n = read(fd, buf, buf.byteSize())) > 0) {
-                out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, n);
-            }
-        }
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = read(fd, buf, 0, buf.length)) > 0) out.write(buf, 0, n);
         return out.toByteArray();
     }
 
     public static void dup2(int from, int to) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) DUP2.get().invokeExact(st, from, to);
-            if (rc < 0) throw new SysException("dup2", from + " -> " + to, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("dup2", from + " -> " + to, st -> (int) DUP2.get().invokeExact(st, from, to));
     }
 
     /** A close-on-exec duplicate of fd (the lowest free number), sharing its open file description. */
     public static int dup(int fd) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int nfd = (int) FCNTL.get().invokeExact(st, fd, F_DUPFD_CLOEXEC, 0);
-            if (nfd < 0) throw new SysException("fcntl", "F_DUPFD_CLOEXEC fd " + fd, Native.errno(st));
-            return nfd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) Native.call("fcntl", "F_DUPFD_CLOEXEC fd " + fd,
+                st -> (int) FCNTL.get().invokeExact(st, fd, F_DUPFD_CLOEXEC, 0));
     }
 
     public static void setBlocking(int fd, boolean blocking) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fl = (int) FCNTL.get().invokeExact(st, fd, F_GETFL, 0);
-            if (fl < 0) throw new SysException("fcntl", "F_GETFL fd " + fd, Native.errno(st));
-            int nfl = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
-            int rc = (int) FCNTL.get().invokeExact(st, fd, F_SETFL, nfl);
-            if (rc < 0) throw new SysException("fcntl", "F_SETFL fd " + fd, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int fl = (int) Native.call("fcntl", "F_GETFL fd " + fd, st -> (int) FCNTL.get().invokeExact(st, fd, F_GETFL, 0));
+        int nfl = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
+        Native.call("fcntl", "F_SETFL fd " + fd, st -> (int) FCNTL.get().invokeExact(st, fd, F_SETFL, nfl));
     }
 
     public static void kill(int pid, int signal) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) KILL.get().invokeExact(st, pid, signal);
-            if (rc != 0) throw new SysException("kill", pid + " " + signal, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("kill", pid + " " + signal, st -> (int) KILL.get().invokeExact(st, pid, signal));
     }
 
     public static void fchown(int fd, int uid, int gid) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int rc = (int) FCHOWN.get().invokeExact(st, fd, uid, gid);
-            if (rc != 0) throw new SysException("fchown", "fd " + fd, Native.errno(st));
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("fchown", "fd " + fd, st -> (int) FCHOWN.get().invokeExact(st, fd, uid, gid));
     }
 
     public static final short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
@@ -270,25 +196,17 @@ public final class Posix {
      */
     public static short[] poll(int[] fds, int timeoutMillis) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
             MemorySegment pfd = a.allocate(8L * fds.length, 4);
             for (int i = 0; i < fds.length; i++) {
                 pfd.set(INT, 8L * i, fds[i]);
                 pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
                 pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
             }
-            while (true) {
-                int rc = (int) POLL.get().invokeExact(st, pfd, (long) fds.length, timeoutMillis);
-                if (rc >= 0) break;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("poll", null, Native.errno(st));
-            }
+            long n = fds.length;
+            Native.call("poll", null, st -> (int) POLL.get().invokeExact(st, pfd, n, timeoutMillis));
             short[] rev = new short[fds.length];
             for (int i = 0; i < fds.length; i++) rev[i] = pfd.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
             return rev;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 

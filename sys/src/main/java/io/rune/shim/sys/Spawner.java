@@ -44,58 +44,78 @@ public final class Spawner {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(ATTR_SIZE, 16);
-            check((int) FA_INIT.get().invokeExact(fa), "posix_spawn_file_actions_init", null);
-            check((int) AT_INIT.get().invokeExact(attr), "posix_spawnattr_init", null);
+            Native.callReturningErrno("posix_spawn_file_actions_init", null, () -> (int) FA_INIT.get().invokeExact(fa));
             try {
-                for (FdAction act : req.fds()) {
-                    switch (act) {
-                        case FdAction.Dup d -> check((int) FA_DUP2.get().invokeExact(fa, d.source(), d.target()),
-                                "posix_spawn_file_actions_adddup2", d.source() + " -> " + d.target());
-                        case FdAction.Open o -> check((int) FA_OPEN.get().invokeExact(fa, o.target(), a.allocateFrom(o.path()),
-                                o.flags(), o.mode()), "posix_spawn_file_actions_addopen", o.path());
+                Native.callReturningErrno("posix_spawnattr_init", null, () -> (int) AT_INIT.get().invokeExact(attr));
+                try {
+                    fileActions(a, fa, req);
+                    attributes(a, attr, req);
+                    MemorySegment argv = cStrings(a, req.argv());
+                    MemorySegment envp = cStrings(a, req.env());
+                    MemorySegment pid = a.allocate(INT);
+                    String file = req.argv().getFirst();
+                    MemorySegment path = a.allocateFrom(file);
+                    if (file.contains("/")) {
+                        Native.callReturningErrno("posix_spawn", file,
+                                () -> (int) SPAWN.get().invokeExact(pid, path, fa, attr, argv, envp));
+                    } else {
+                        Native.callReturningErrno("posix_spawn", file,
+                                () -> (int) SPAWNP.get().invokeExact(pid, path, fa, attr, argv, envp));
                     }
+                    return pid.get(INT, 0);
+                } finally {
+                    Native.invoke(() -> (int) AT_DESTROY.get().invokeExact(attr));
                 }
-                int highest = req.fds().stream().mapToInt(f -> switch (f) {
-                    case FdAction.Dup d -> d.target();
-                    case FdAction.Open o -> o.target();
-                }).max().orElse(2);
-                check((int) FA_CLOSEFROM.get().invokeExact(fa, Math.max(3, highest + 1)), "posix_spawn_file_actions_addclosefrom_np", null);
-                if (req.cwd() != null) {
-                    check((int) FA_CHDIR.get().invokeExact(fa, a.allocateFrom(req.cwd())), "posix_spawn_file_actions_addchdir_np", req.cwd());
-                }
-                short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-                if (req.newSession()) flags |= POSIX_SPAWN_SETSID;
-                else if (req.newProcessGroup()) flags |= POSIX_SPAWN_SETPGROUP;
-                check((int) AT_FLAGS.get().invokeExact(attr, flags), "posix_spawnattr_setflags", null);
-                if (req.newProcessGroup() && !req.newSession()) {
-                    check((int) AT_PGROUP.get().invokeExact(attr, 0), "posix_spawnattr_setpgroup", null);
-                }
-                MemorySegment empty = a.allocate(SIGSET_SIZE, 8);
-                MemorySegment all = a.allocate(SIGSET_SIZE, 8);
-                check((int) SIGEMPTY.get().invokeExact(empty), "sigemptyset", null);
-                check((int) SIGFILL.get().invokeExact(all), "sigfillset", null);
-                check((int) AT_SIGMASK.get().invokeExact(attr, empty), "posix_spawnattr_setsigmask", null);
-                check((int) AT_SIGDEF.get().invokeExact(attr, all), "posix_spawnattr_setsigdefault", null);
-
-                MemorySegment argv = cStrings(a, req.argv());
-                MemorySegment envp = cStrings(a, req.env());
-                MemorySegment pid = a.allocate(INT);
-                String file = req.argv().getFirst();
-                MemorySegment path = a.allocateFrom(file);
-                int rc = file.contains("/")
-                        ? (int) SPAWN.get().invokeExact(pid, path, fa, attr, argv, envp)
-                        : (int) SPAWNP.get().invokeExact(pid, path, fa, attr, argv, envp);
-                check(rc, "posix_spawn", file);
-                return pid.get(INT, 0);
             } finally {
-                int ignored1 = (int) FA_DESTROY.get().invokeExact(fa);
-                int ignored2 = (int) AT_DESTROY.get().invokeExact(attr);
+                Native.invoke(() -> (int) FA_DESTROY.get().invokeExact(fa));
             }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
+    }
+
+    /** The requested fds, then: every higher fd closed, and the working directory. */
+    private static void fileActions(Arena a, MemorySegment fa, SpawnRequest req) throws SysException {
+        for (FdAction act : req.fds()) {
+            switch (act) {
+                case FdAction.Dup d -> Native.callReturningErrno("posix_spawn_file_actions_adddup2",
+                        d.source() + " -> " + d.target(),
+                        () -> (int) FA_DUP2.get().invokeExact(fa, d.source(), d.target()));
+                case FdAction.Open o -> {
+                    MemorySegment path = a.allocateFrom(o.path());
+                    Native.callReturningErrno("posix_spawn_file_actions_addopen", o.path(),
+                            () -> (int) FA_OPEN.get().invokeExact(fa, o.target(), path, o.flags(), o.mode()));
+                }
+            }
+        }
+        int highest = req.fds().stream().mapToInt(f -> switch (f) {
+            case FdAction.Dup d -> d.target();
+            case FdAction.Open o -> o.target();
+        }).max().orElse(2);
+        int lowestClosed = Math.max(3, highest + 1);
+        Native.callReturningErrno("posix_spawn_file_actions_addclosefrom_np", null,
+                () -> (int) FA_CLOSEFROM.get().invokeExact(fa, lowestClosed));
+        if (req.cwd() != null) {
+            MemorySegment cwd = a.allocateFrom(req.cwd());
+            Native.callReturningErrno("posix_spawn_file_actions_addchdir_np", req.cwd(),
+                    () -> (int) FA_CHDIR.get().invokeExact(fa, cwd));
+        }
+    }
+
+    /** Session or process group, an empty signal mask, and default dispositions for every signal. */
+    private static void attributes(Arena a, MemorySegment attr, SpawnRequest req) throws SysException {
+        short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+        if (req.newSession()) flags |= POSIX_SPAWN_SETSID;
+        else if (req.newProcessGroup()) flags |= POSIX_SPAWN_SETPGROUP;
+        short chosen = flags;
+        Native.callReturningErrno("posix_spawnattr_setflags", null, () -> (int) AT_FLAGS.get().invokeExact(attr, chosen));
+        if (req.newProcessGroup() && !req.newSession()) {
+            Native.callReturningErrno("posix_spawnattr_setpgroup", null, () -> (int) AT_PGROUP.get().invokeExact(attr, 0));
+        }
+        MemorySegment empty = a.allocate(SIGSET_SIZE, 8);
+        MemorySegment all = a.allocate(SIGSET_SIZE, 8);
+        Native.callReturningErrno("sigemptyset", null, () -> (int) SIGEMPTY.get().invokeExact(empty));
+        Native.callReturningErrno("sigfillset", null, () -> (int) SIGFILL.get().invokeExact(all));
+        Native.callReturningErrno("posix_spawnattr_setsigmask", null, () -> (int) AT_SIGMASK.get().invokeExact(attr, empty));
+        Native.callReturningErrno("posix_spawnattr_setsigdefault", null, () -> (int) AT_SIGDEF.get().invokeExact(attr, all));
     }
 
     private static MemorySegment cStrings(Arena a, List<String> strings) {
@@ -103,10 +123,6 @@ public final class Spawner {
         for (int i = 0; i < strings.size(); i++) arr.setAtIndex(ValueLayout.ADDRESS, i, a.allocateFrom(strings.get(i)));
         arr.setAtIndex(ValueLayout.ADDRESS, strings.size(), MemorySegment.NULL);
         return arr;
-    }
-
-    private static void check(int rc, String call, String subject) throws SysException {
-        if (rc != 0) throw new SysException(call, subject, rc);
     }
 
     /** Links the downcalls of spawning now (on a helper thread at start-up) instead of on first use. */

@@ -33,18 +33,7 @@ public final class Terminal {
     public record PtyPair(int master, int slave, String slavePath) {}
 
     private static void ioctl(int fd, long request, MemorySegment arg, String what) throws SysException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            while (true) {
-                int rc = (int) Ioctl.H.invokeExact(st, fd, request, arg);
-                if (rc >= 0) return;
-                if (Native.errno(st) != Errno.EINTR) throw new SysException("ioctl", what + " fd " + fd, Native.errno(st));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call("ioctl", what + " fd " + fd, st -> (int) Ioctl.H.invokeExact(st, fd, request, arg));
     }
 
     /** TIOCSWINSZ: struct winsize {ws_row, ws_col, ws_xpixel, ws_ypixel} (unsigned shorts; pixels 0). */

@@ -30,16 +30,9 @@ public final class UnixListener {
     }
 
     /** A close-on-exec AF_UNIX stream socket. */
-    static int newSocket(MemorySegment st) throws SysException {
-        try {
-            int fd = (int) SOCKET.get().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new SysException("socket", "AF_UNIX", Native.errno(st));
-            return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+    static int newSocket() throws SysException {
+        return (int) Native.call("socket", "AF_UNIX",
+                st -> (int) SOCKET.get().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     }
 
     /** struct sockaddr_un for the path (length to pass: 2 + path bytes + 1). */
@@ -54,25 +47,16 @@ public final class UnixListener {
     public static int listen(String path, int backlog) throws SysException {
         byte[] p = pathBytes(path, "bind");
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.captureState(a);
-            int fd = newSocket(st);
-            int rc = (int) BIND.get().invokeExact(st, fd, address(a, p), 2 + p.length + 1);
-            if (rc != 0) {
-                int errno = Native.errno(st);
+            MemorySegment addr = address(a, p);
+            int fd = newSocket();
+            try {
+                Native.call("bind", path, st -> (int) BIND.get().invokeExact(st, fd, addr, 2 + p.length + 1));
+                Native.call("listen", path, st -> (int) LISTEN.get().invokeExact(st, fd, backlog));
+                return fd;
+            } catch (SysException | RuntimeException e) {
                 Posix.closeQuietly(fd);
-                throw new SysException("bind", path, errno);
+                throw e;
             }
-            rc = (int) LISTEN.get().invokeExact(st, fd, backlog);
-            if (rc != 0) {
-                int errno = Native.errno(st);
-                Posix.closeQuietly(fd);
-                throw new SysException("listen", path, errno);
-            }
-            return fd;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
         }
     }
 

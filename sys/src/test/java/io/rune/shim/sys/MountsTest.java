@@ -38,7 +38,9 @@ class MountsTest {
     void errorsNameTheCallAndErrno(@TempDir Path dir) {
         SysException e = assertThrows(SysException.class, () -> Mounts.umount(dir.toString(), 0));
         assertEquals(Errno.EINVAL, e.errno());
+        assertEquals("umount2 " + dir + ": invalid argument", e.getMessage());
         e = assertThrows(SysException.class, () -> Mounts.mount("none", dir.resolve("missing").toString(), "tmpfs", 0, ""));
         assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("mount tmpfs none on " + dir.resolve("missing") + ": no such file or directory", e.getMessage());
     }
 }
