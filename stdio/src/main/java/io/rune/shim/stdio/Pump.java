@@ -2,8 +2,6 @@ package io.rune.shim.stdio;
 
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SysException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +45,16 @@ final class Pump {
     }
 
     private void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(BUFFER);
+        try {
+            byte[] buf = new byte[BUFFER];
             int[] fds = {src, wake[0]};
             while (true) {
                 short[] rev = Posix.poll(fds, -1);
                 if (rev[1] != 0) break;
                 if (rev[0] == 0) continue;
-                int n = Posix.read(src, buf, BUFFER);
-                if (n == 0) break;
-                Posix.writeFully(dst, buf, n);
+                int n = Posix.read(src, buf, 0, BUFFER);
+                if (n < 0) break;
+                Posix.writeFully(dst, buf, 0, n);
             }
         } catch (SysException e) {
             // EPIPE when the reader is gone, EIO on a hung-up tty: the copy is over either way

@@ -10,9 +10,6 @@ import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SysException;
 import io.rune.shim.sys.Terminal;
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,15 +46,13 @@ class ConsoleIoTest {
     private static String readExactly(int fd, int n) throws SysException {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         long deadline = System.nanoTime() + 3_000_000_000L;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(256);
-            while (got.size() < n) {
-                int left = (int) ((deadline - System.nanoTime()) / 1_000_000);
-                if (left <= 0 || Posix.poll(new int[] {fd}, left)[0] == 0) break;
-                int r = Posix.read(fd, buf, Math.min(256, n - got.size()));
-                if (r == 0) break;
-                got.write(buf.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE), 0, r);
-            }
+        byte[] buf = new byte[256];
+        while (got.size() < n) {
+            int left = (int) ((deadline - System.nanoTime()) / 1_000_000);
+            if (left <= 0 || Posix.poll(new int[] {fd}, left)[0] == 0) break;
+            int r = Posix.read(fd, buf, 0, Math.min(256, n - got.size()));
+            if (r < 0) break;
+            got.write(buf, 0, r);
         }
         return got.toString(StandardCharsets.UTF_8);
     }
