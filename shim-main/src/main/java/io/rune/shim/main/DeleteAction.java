@@ -1,8 +1,8 @@
 package io.rune.shim.main;
 
 import io.rune.shim.api.task.DeleteResponse;
-import io.rune.shim.reaper.Reaper;
-import io.rune.shim.runc.ReaperMonitor;
+import io.rune.shim.frame.Flags;
+import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.runc.Rune;
 import io.rune.shim.runc.RuneConfig;
 import io.rune.shim.runc.RuneException;
@@ -49,10 +49,9 @@ final class DeleteAction {
             // no rune call and no native code on this path containerd waits for
             return response();
         }
-        Reaper reaper = Reaper.start();
         Rune rune = new Rune(new RuneConfig(opts.binaryOrDefault(), opts.rootOrDefault() + "/" + flags.namespace(),
                 bundle.resolve("log.json").toString(), flags.debug(), opts.criuPath(), opts.systemdCgroup()),
-                new ReaperMonitor(reaper, System.getenv()));
+                new RuneMonitor(ReaperCommands.start()));
         try {
             rune.delete(flags.id(), true);
         } catch (RuneException e) {
