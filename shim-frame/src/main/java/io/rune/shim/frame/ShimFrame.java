@@ -38,7 +38,6 @@ public final class ShimFrame {
         }
         Path cwd = Path.of("").toAbsolutePath();
         try {
-            ShimAction extra = manager.actions().get(flags.action());
             switch (flags.action()) {
                 case "start" -> {
                     Prelink.inBackground(true);
@@ -53,6 +52,7 @@ public final class ShimFrame {
                     out.flush();
                 }
                 default -> {
+                    ShimAction extra = manager.actions().get(flags.action()); // not on start's path: no lambdas linked there
                     if (extra != null) {
                         extra.run(flags);
                     } else {
