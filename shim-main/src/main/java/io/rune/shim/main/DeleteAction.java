@@ -1,8 +1,8 @@
 package io.rune.shim.main;
 
 import io.rune.shim.api.task.DeleteResponse;
-import io.rune.shim.reaper.Reaper;
-import io.rune.shim.runc.ReaperMonitor;
+import io.rune.shim.frame.Flags;
+import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.runc.Rune;
 import io.rune.shim.runc.RuneException;
 import io.rune.shim.task.Bundle;
@@ -34,22 +34,22 @@ final class DeleteAction {
     }
 
     DeleteResponse run() throws IOException, InterruptedException {
+        Bundle b = Bundle.at(bundle);
         RuntimeOptions opts;
         try {
-            opts = Bundle.at(bundle).readOptions();
+            opts = b.readOptions();
         } catch (IOException e) {
             warnings.print("reading " + bundle.resolve("options.json") + ": " + e.getMessage() + "; using defaults. ");
             opts = RuntimeOptions.DEFAULTS;
         }
-        Path rootfs = bundle.resolve("rootfs");
-        Path state = Path.of(opts.rootOrDefault(), flags.namespace(), flags.id());
+        Path rootfs = b.rootfs();
+        Path state = Bundle.runeState(opts, flags.namespace(), flags.id());
         if (!Files.exists(state) && !mounted(rootfs)) {
             // the daemon deleted the container cleanly (the usual case): nothing to clean up, so
             // no rune call and no native code on this path containerd waits for
             return response();
         }
-        Reaper reaper = Reaper.start();
-        Rune rune = Bundle.at(bundle).rune(opts, flags.namespace(), flags.debug(), new ReaperMonitor(reaper, System.getenv()));
+        Rune rune = b.rune(opts, flags.namespace(), flags.debug(), new RuneMonitor(ReaperCommands.start()));
         try {
             rune.delete(flags.id(), true);
         } catch (RuneException e) {
@@ -64,12 +64,8 @@ final class DeleteAction {
     }
 
     private DeleteResponse response() {
-        int pid = -1;
-        try {
-            pid = Integer.parseInt(Files.readString(bundle.resolve("init.pid")).trim());
-        } catch (IOException | NumberFormatException e) {
-            // never created: containerd accepts pid -1 (uint32 max) like the Go shim sends
-        }
+        // never created: pid -1 (uint32 max), as the Go shim sends
+        int pid = Bundle.at(bundle).initPidOrMinusOne();
         return DeleteResponse.newBuilder().setPid(pid).setExitStatus(SIGKILL_STATUS)
                 .setExitedAt(Timestamps.of(Instant.now())).build();
     }

@@ -6,6 +6,7 @@ import io.rune.shim.api.task.*;
 import io.rune.shim.task.ShimError;
 import io.rune.shim.task.TaskService;
 import io.rune.shim.ttrpc.CallContext;
+import io.rune.shim.ttrpc.Code;
 import io.rune.shim.ttrpc.MethodHandler;
 import io.rune.shim.ttrpc.ServiceRegistry;
 import io.rune.shim.ttrpc.TtrpcException;
@@ -55,15 +56,27 @@ final class TaskBinding {
         b.add(service, method, MethodHandler.unary(parser, (CallContext ctx, Q req) -> {
             try {
                 return call.apply(req);
-            } catch (ShimError e) {
-                LOG.info("call={} error code={} msg={}", method, e.code(), e.getMessage());
-                throw new TtrpcException(e.code(), e.getMessage(), e);
-            } catch (TtrpcException e) {
-                throw e;
             } catch (Exception e) {
-                LOG.warn("call={} failed: {}", method, e.toString());
-                throw new TtrpcException(ShimError.UNKNOWN, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+                throw status(method, e);
             }
         }));
+    }
+
+    /**
+     * The reply status of a failed call, the one place task-service's error codes meet ttrpc's:
+     * a ShimError carries its gRPC code (the values of ttrpc's Code), anything else is UNKNOWN.
+     */
+    static TtrpcException status(String method, Exception e) {
+        return switch (e) {
+            case ShimError s -> {
+                LOG.info("call={} error code={} msg={}", method, s.code(), s.getMessage());
+                yield new TtrpcException(Code.of(s.code()), s.getMessage(), s);
+            }
+            case TtrpcException t -> t;
+            default -> {
+                LOG.warn("call={} failed: {}", method, e.toString());
+                yield new TtrpcException(Code.UNKNOWN, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            }
+        };
     }
 }

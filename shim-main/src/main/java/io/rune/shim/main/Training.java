@@ -4,7 +4,12 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import io.rune.shim.api.events.ForwardRequest;
 import io.rune.shim.api.task.*;
-import io.rune.shim.reaper.Reaper;
+import io.rune.shim.frame.EventPublisher;
+import io.rune.shim.frame.Flags;
+import io.rune.shim.frame.GroupKey;
+import io.rune.shim.frame.Logging;
+import io.rune.shim.frame.ReaperCommands;
+import io.rune.shim.frame.SocketAddress;
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.UnixListener;
 import io.rune.shim.task.TaskService;
@@ -56,7 +61,7 @@ final class Training {
     static void run() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rune-shim-train");
         try {
-            Logging.configure(false, "train");
+            Logging.configure(false, "train", RuneShim.RUNTIME);
             trainStartPath(dir);
             trainLifecycle(dir);
         } finally {
@@ -102,10 +107,10 @@ final class Training {
                 })).build());
         events.start(eventsSock);
 
-        Reaper reaper = Reaper.start();
         EventPublisher publisher = new EventPublisher(dir.resolve("events").toString(), "train");
         CountDownLatch down = new CountDownLatch(1);
-        TaskService tasks = TaskWiring.taskService("train", Posix.getpid(), false, reaper, publisher, down::countDown);
+        TaskService tasks = RuneTaskService.create("train", Posix.getpid(), false, ReaperCommands.start(), publisher,
+                down::countDown);
         ServerSocketChannel shimSock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                 .bind(UnixDomainSocketAddress.of(dir.resolve("shim")));
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));

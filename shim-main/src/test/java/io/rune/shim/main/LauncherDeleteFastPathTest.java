@@ -3,9 +3,13 @@ package io.rune.shim.main;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.frame.Command;
+import io.rune.shim.frame.CommandResult;
+import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.sys.Mounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +28,9 @@ class LauncherDeleteFastPathTest {
     private static Run delete(Path bundle, String id) throws Exception {
         List<String> argv = new ArrayList<>(List.of("sh", TEMPLATE.toString(), "-namespace", "ns1", "-address",
                 "/run/x.sock", "-publish-binary", "/usr/bin/containerd", "-id", id, "-bundle", bundle.toString(), "delete"));
-        Process p = new ProcessBuilder(argv).directory(bundle.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        return new Run(p.waitFor(), out);
+        // through the frame's runner: java.lang.Process would race its reaper, which other tests of this JVM start
+        CommandResult r = ReaperCommands.start().run(Command.of(argv).withCwd(bundle).withTimeout(Duration.ofSeconds(30)));
+        return new Run(r.status(), r.stdout());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.rune.shim.stdio;
 
-import io.rune.shim.sys.FdAction;
 import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SysException;
 import java.io.IOException;
@@ -66,10 +65,10 @@ final class BinaryLogger {
                 Posix.fchown(out[1], ctx.ioUid(), ctx.ioGid());
                 Posix.fchown(err[1], ctx.ioUid(), ctx.ioGid());
             }
+            // stdio /dev/null; the process's stdout and stderr pipes as 3 and 4; readiness on 5
             child = ctx.launcher().launch(argv(uri),
-                    List.of("CONTAINER_ID=" + ctx.containerId(), "CONTAINER_NAMESPACE=" + ctx.namespace()),
-                    List.of(FdAction.devNull(0), FdAction.devNull(1), FdAction.devNull(2), new FdAction.Dup(out[0], 3),
-                            new FdAction.Dup(err[0], 4), new FdAction.Dup(ready[1], 5)));
+                    Map.of("CONTAINER_ID", ctx.containerId(), "CONTAINER_NAMESPACE", ctx.namespace()),
+                    Map.of(3, out[0], 4, err[0], 5, ready[1]));
         } catch (IOException | RuntimeException e) {
             for (int fd : new int[] {out[0], out[1], err[0], err[1], ready[0], ready[1]}) Posix.closeQuietly(fd);
             throw new IOException("failed to start binary logger " + uri.getPath() + ": " + e.getMessage(), e);

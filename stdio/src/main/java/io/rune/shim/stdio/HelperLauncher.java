@@ -1,9 +1,9 @@
 package io.rune.shim.stdio;
 
-import io.rune.shim.sys.FdAction;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -12,7 +12,11 @@ import java.util.OptionalInt;
  */
 @FunctionalInterface
 public interface HelperLauncher {
-    Helper launch(List<String> argv, List<String> env, List<FdAction> fds) throws IOException;
+    /**
+     * @param env the helper's whole environment (nothing of the shim's)
+     * @param fds the helper's fds: its fd number → our fd to copy there; any of 0..2 not named is /dev/null
+     */
+    Helper launch(List<String> argv, Map<String, String> env, Map<Integer, Integer> fds) throws IOException;
 
     /** A started helper. */
     interface Helper {

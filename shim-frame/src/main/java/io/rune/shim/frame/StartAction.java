@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import io.rune.shim.sys.Errno;
 import io.rune.shim.sys.FdAction;
@@ -7,8 +7,6 @@ import io.rune.shim.sys.SpawnRequest;
 import io.rune.shim.sys.Spawner;
 import io.rune.shim.sys.SysException;
 import io.rune.shim.sys.UnixListener;
-import io.rune.shim.task.OptionsDecoder;
-import io.rune.shim.task.ShimError;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -28,18 +26,20 @@ final class StartAction {
     private final Flags flags;
     private final Path bundle;
     private final byte[] options;
+    private final ShimManager manager;
 
     /** @param options what containerd wrote to stdin: a protobuf Any of runtime options, or nothing */
-    StartAction(Flags flags, Path bundle, byte[] options) {
+    StartAction(Flags flags, Path bundle, byte[] options, ShimManager manager) {
         this.flags = flags;
         this.bundle = bundle;
         this.options = options;
+        this.manager = manager;
     }
 
     String run() throws IOException {
         if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
         if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
-        String shimCgroup = shimCgroup();
+        String shimCgroup = (options.length == 0 ? StartOptions.DEFAULTS : manager.startOptions(options)).shimCgroup();
         String group = GroupKey.of(bundle, flags.id());
         Path socket = SocketAddress.socketPath(flags.address(), flags.namespace(), group);
         String address = SocketAddress.uri(socket);
@@ -82,18 +82,6 @@ final class StartAction {
         }
     }
 
-    /** ShimCgroup from the runtime options on stdin; bad options fail start, as with the Go shim. */
-    private String shimCgroup() throws IOException {
-        if (options.length == 0) return "";
-        try {
-            return OptionsDecoder.decode(com.google.protobuf.Any.parseFrom(options)).shimCgroup();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IOException("cannot decode runtime options on stdin: " + e.getMessage());
-        } catch (ShimError e) {
-            throw new IOException(e.getMessage());
-        }
-    }
-
     private static boolean alive(Path socket) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;
@@ -103,7 +91,7 @@ final class StartAction {
     }
 
     private int spawnDaemon(int listener, Path socket) throws IOException {
-        List<String> argv = new ArrayList<>(Launcher.command());
+        List<String> argv = new ArrayList<>(Launcher.command(manager.relaunch()));
         argv.addAll(List.of("-namespace", flags.namespace(), "-id", flags.id(), "-address", flags.address(),
                 "-socket", socket.toString()));
         if (flags.debug()) argv.add("-debug");

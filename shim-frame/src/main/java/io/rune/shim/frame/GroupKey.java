@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,12 +12,13 @@ import java.util.Map;
  * Which daemon a container joins: the first grouping annotation of its spec, else its own id.
  * Read with jackson's streaming parser: this runs on the start path of every container.
  */
-final class GroupKey {
-    static final String[] LABELS = {"io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id"};
+public final class GroupKey {
+    private static final String[] LABELS = {"io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id"};
 
     private GroupKey() {}
 
-    static String of(Path bundle, String id) throws IOException {
+    /** The group of the container {@code id} whose spec is {@code bundle/config.json}. */
+    public static String of(Path bundle, String id) throws IOException {
         Map<String, String> annotations = annotations(bundle.resolve("config.json"));
         for (String l : LABELS) {
             String v = annotations.get(l);

@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,8 +1,6 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
-import io.rune.shim.reaper.Reaper;
 import io.rune.shim.sys.Posix;
-import io.rune.shim.task.TaskService;
 import io.rune.shim.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -18,36 +16,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long-running shim: child subreaper, Task service on ttrpc, events to containerd. Exits
- * after Shutdown when it holds no container, or on SIGTERM/SIGINT, removing its socket.
+ * The long-running shim: child subreaper, the manager's services on ttrpc, events to containerd.
+ * Exits after the manager says nothing is left to serve, or on SIGTERM/SIGINT, removing its socket.
  */
 final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final Flags flags;
+    private final ShimManager manager;
+    private final long startedNanos;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    Daemon(Flags flags) {
+    /** @param startedNanos when the process began, for the start-up time it logs */
+    Daemon(Flags flags, ShimManager manager, long startedNanos) {
         this.flags = flags;
+        this.manager = manager;
+        this.startedNanos = startedNanos;
     }
 
+    /** Returns when the daemon is done (its socket removed); the caller exits. */
     void run() throws Exception {
-        Reaper reaper = Reaper.start();
+        ReaperCommands commands = ReaperCommands.start(System.getenv());
         ServerSocketChannel listener = listener();
         String ttrpcAddress = System.getenv("TTRPC_ADDRESS");
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
         EventPublisher events = new EventPublisher(ttrpcAddress, flags.namespace());
-        TaskService tasks = TaskWiring.taskService(flags.namespace(), Posix.getpid(), flags.debug(), reaper, events,
-                stop::countDown);
-        TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
+        ShimService service = manager.serve(new DaemonContext(flags, Posix.getpid(), commands, events, stop::countDown));
+        TtrpcServer server = new TtrpcServer(service.registry());
         server.start(listener);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, events, "signal")));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, events, service, "signal")));
         LOG.info("id={} call=serve pid={} socket={} main-to-serve={}ms", flags.id(), Posix.getpid(), flags.socket(),
-                (System.nanoTime() - Main.STARTED_NANOS) / 1_000_000);
+                (System.nanoTime() - startedNanos) / 1_000_000);
         stop.await();
-        shutdown(server, events, "Shutdown");
-        System.exit(0);
+        shutdown(server, events, service, "Shutdown");
     }
 
     /** The socket `start` bound and passed as fd 0, or (started by hand) the -socket path. */
@@ -62,7 +64,7 @@ final class Daemon {
         return s;
     }
 
-    private void shutdown(TtrpcServer server, EventPublisher events, String why) {
+    private void shutdown(TtrpcServer server, EventPublisher events, ShimService service, String why) {
         if (!stopping.compareAndSet(false, true)) return;
         LOG.info("id={} call=shutdown reason={}", flags.id(), why);
         try {
@@ -78,6 +80,11 @@ final class Daemon {
             } catch (IOException e) {
                 LOG.warn("id={} call=shutdown remove socket: {}", flags.id(), e.getMessage());
             }
+        }
+        try {
+            service.onStop().run();
+        } catch (RuntimeException e) {
+            LOG.warn("id={} call=shutdown stop hook: {}", flags.id(), e.toString());
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,16 +11,16 @@ import org.slf4j.LoggerFactory;
  * Daemon logging, configured in code (no XML parsing on the start path): one line per event in
  * containerd's logfmt style, to stderr (the `log` FIFO). Level info, debug with -debug.
  */
-final class Logging {
+public final class Logging {
     private Logging() {}
 
-    static void configure(boolean debug, String namespace) {
+    public static void configure(boolean debug, String namespace, String runtime) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
         enc.setPattern("time=\"%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}\" level=%level msg=\"%msg\" namespace=" + namespace
-                + " runtime=" + Main.RUNTIME + "%n%ex{short}");
+                + " runtime=" + runtime + "%n%ex{short}");
         enc.start();
         ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> app = new ConsoleAppender<>();
         app.setContext(ctx);

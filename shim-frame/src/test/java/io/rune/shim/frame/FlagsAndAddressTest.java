@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -65,8 +65,52 @@ class FlagsAndAddressTest {
     }
 
     @Test
-    void mountedReadsMountinfo(@TempDir Path dir) {
-        assertTrue(DeleteAction.mounted(Path.of("/proc")));
-        assertFalse(DeleteAction.mounted(dir));
+    void debugSocketIsAcceptedAndBooleansTakeAValue() {
+        Flags f = Flags.parse(List.of("-debug-socket", "/run/d.sock", "-debug=false", "--version=false", "-socket=/s", "-publish-binary=/p"));
+        assertFalse(f.debug());
+        assertFalse(f.version());
+        assertEquals("/s", f.socket());
+        assertEquals("/p", f.publishBinary());
+        assertEquals("", f.action());
+        assertTrue(Flags.parse(List.of("--debug=true", "start")).debug());
+    }
+
+    @Test
+    void theFirstNonFlagIsTheActionAndEndsParsing() {
+        Flags f = Flags.parse(List.of("-id", "c1", "train", "-bogus"));
+        assertEquals("train", f.action());
+        assertEquals("c1", f.id());
+        assertEquals("delete", Flags.parse(List.of("-id", "c1", "--", "delete")).action());
+        assertEquals("-", Flags.parse(List.of("-")).action());
+    }
+
+    @Test
+    void missingValueNamesTheFlag() {
+        assertEquals("flag needs an argument: -id",
+                assertThrows(IllegalArgumentException.class, () -> Flags.parse(List.of("--id"))).getMessage());
+    }
+
+    @Test
+    void plainAddressesPassThroughPathOf() {
+        assertEquals(Path.of("/run/x.sock"), SocketAddress.pathOf("/run/x.sock"));
+        // containerd's address is used as given: another address gives another socket
+        assertNotEquals(SocketAddress.socketPath("/run/a.sock", "ns", "g"), SocketAddress.socketPath("/run/b.sock", "ns", "g"));
+        assertNotEquals(SocketAddress.socketPath("/run/a.sock", "ns", "g"), SocketAddress.socketPath("/run/a.sock", "ns2", "g"));
+    }
+
+    @Test
+    void groupKeySkipsNonStringAnnotationsAndEmptyValues(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"annotations\":{\"io.containerd.runc.v2.group\":\"\","
+                + "\"io.kubernetes.cri.sandbox-id\":[\"x\"]},\"process\":{\"args\":[\"a\"]}}");
+        assertEquals("c1", GroupKey.of(dir, "c1"));
+    }
+
+    @Test
+    void withoutTheLauncherVariableTheJvmIsStartedAgain() {
+        List<String> argv = Launcher.command(new Relaunch("FRAME_TEST_NO_SUCH_LAUNCHER", "x.Main"));
+        assertEquals("x.Main", argv.getLast());
+        assertTrue(argv.contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals(System.getProperty("java.class.path"), argv.get(argv.indexOf("-cp") + 1));
+        assertTrue(argv.getFirst().endsWith("java"), argv.getFirst());
     }
 }

@@ -1,11 +1,10 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.rune.shim.api.events.Envelope;
 import io.rune.shim.api.events.ForwardRequest;
-import io.rune.shim.task.EventSink;
 import io.rune.shim.ttrpc.TtrpcClient;
 import io.rune.shim.ttrpc.TtrpcClosedException;
 import java.io.IOException;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * were published: one queue, one thread. A failed Forward is retried with growing delays
  * (1..5 s) and then dropped, so a containerd restart costs no events and a dead one no memory.
  */
-final class EventPublisher implements EventSink, AutoCloseable {
+public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private static final String SERVICE = "containerd.services.events.ttrpc.v1.Events";
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
@@ -38,13 +37,14 @@ final class EventPublisher implements EventSink, AutoCloseable {
     private volatile boolean closing;
     private TtrpcClient client;
 
-    EventPublisher(String address, String namespace) {
+    /** @param address containerd's ttrpc address (TTRPC_ADDRESS) */
+    public EventPublisher(String address, String namespace) {
         this.address = address;
         this.namespace = namespace;
         Thread.ofPlatform().name("events").daemon(true).start(this::run);
     }
 
-    @Override
+    /** Queues an event for containerd; never blocks (a full queue drops it, logged). */
     public void publish(String topic, Message event) {
         Instant now = Instant.now();
         Envelope e = Envelope.newBuilder()
@@ -102,7 +102,7 @@ final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     /** Stops taking events and waits up to the timeout for the queued ones to be forwarded. */
-    boolean close(Duration timeout) throws InterruptedException {
+    public boolean close(Duration timeout) throws InterruptedException {
         closing = true;
         queue.offer(STOP);
         return drained.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

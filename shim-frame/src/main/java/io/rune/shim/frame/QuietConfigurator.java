@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package io.rune.shim.main;
+package io.rune.shim.frame;
 
 import java.io.IOException;
 import java.nio.file.Files;

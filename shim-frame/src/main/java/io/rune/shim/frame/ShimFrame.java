@@ -1,0 +1,73 @@
+package io.rune.shim.frame;
+
+import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.sys.Prelink;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The shim's entry point for any runtime: {@code -v}, {@code start}, {@code delete}, the
+ * manager's own actions, or (no action word, or an unknown one) the daemon. Errors of the
+ * actions go to stderr as {@code <runtime>: <error>} with exit 1, the way containerd shows
+ * them for the Go shims.
+ */
+public final class ShimFrame {
+    private ShimFrame() {}
+
+    /** Runs the action the arguments name and exits the process. */
+    public static void run(ShimManager manager, String[] args) {
+        long started = System.nanoTime();
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Flags flags;
+        try {
+            flags = Flags.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            err.print(manager.name() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        if (flags.version()) {
+            out.print(manager.versionText());
+            out.flush();
+            System.exit(0);
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        try {
+            switch (flags.action()) {
+                case "start" -> {
+                    Prelink.inBackground(true);
+                    String address = new StartAction(flags, cwd, System.in.readAllBytes(), manager).run();
+                    out.print(address);
+                    out.flush();
+                }
+                case "delete" -> {
+                    Path bundle = flags.bundle().isEmpty() ? cwd : Path.of(flags.bundle());
+                    DeleteResponse r = manager.delete(flags, bundle, err);
+                    out.write(r.toByteArray());
+                    out.flush();
+                }
+                default -> {
+                    ShimAction extra = manager.actions().get(flags.action()); // not on start's path: no lambdas linked there
+                    if (extra != null) {
+                        extra.run(flags);
+                    } else {
+                        Prelink.inBackground(false);
+                        LogFifo.redirectStderr(cwd);
+                        Logging.configure(flags.debug(), flags.namespace(), manager.name());
+                        new Daemon(flags, manager, started).run();
+                    }
+                }
+            }
+            System.exit(0);
+        } catch (Exception e) {
+            err.print(manager.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            err.flush();
+            System.exit(1);
+        }
+    }
+}

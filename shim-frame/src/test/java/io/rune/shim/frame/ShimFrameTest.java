@@ -1,0 +1,121 @@
+package io.rune.shim.frame;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.protobuf.ByteString;
+import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.sys.Posix;
+import io.rune.shim.ttrpc.TtrpcClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The frame's actions as containerd sees them: a JVM running {@link FakeShim}, its stdout, stderr and exit code. */
+class ShimFrameTest {
+    private static CommandResult shim(Path cwd, byte[] stdin, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), FakeShim.class.getName()));
+        // protobuf's use of sun.misc.Unsafe warns on stderr from JDK 24 on, as in the installed launcher
+        if (Runtime.version().feature() >= 24) argv.add(1, "--sun-misc-unsafe-memory-access=allow");
+        argv.addAll(List.of(args));
+        Command c = Command.of(argv).withInput(stdin).withTimeout(Duration.ofSeconds(60));
+        return ReaperCommands.start().run(cwd == null ? c : c.withCwd(cwd));
+    }
+
+    @Test
+    void versionPrintsTheManagersText() throws Exception {
+        CommandResult r = shim(null, null, "-v");
+        assertEquals(0, r.status());
+        assertEquals("fake-shim:\n  Version:  9.9\n", r.stdoutText());
+        assertEquals("", r.stderrText());
+    }
+
+    @Test
+    void aBadFlagIsAnErrorNamedByTheRuntime() throws Exception {
+        CommandResult r = shim(null, null, "-bogus", "start");
+        assertEquals(1, r.status());
+        assertEquals("io.fake.v1: flag provided but not defined: -bogus", r.stderrText());
+        assertEquals("", r.stdoutText());
+    }
+
+    @Test
+    void startChecksNamespaceAndIdBeforeTheOptions() throws Exception {
+        CommandResult r = shim(null, "bad".getBytes(), "-namespace", "n", "start");
+        assertEquals(1, r.status());
+        assertEquals("io.fake.v1: shim id cannot be empty", r.stderrText());
+        r = shim(null, "bad options".getBytes(), "-namespace", "n", "-id", "c", "start");
+        assertEquals(1, r.status());
+        assertEquals("io.fake.v1: cannot decode runtime options on stdin: bad options", r.stderrText());
+        assertEquals("", r.stdoutText());
+    }
+
+    @Test
+    void deleteAnswersTheManagersResponseWithWarningsOnStderr(@TempDir Path dir) throws Exception {
+        Path bundle = Files.createDirectory(dir.resolve("b1"));
+        CommandResult r = shim(bundle, null, "-namespace", "n", "-id", "c9", "delete");
+        assertEquals(0, r.status());
+        DeleteResponse d = DeleteResponse.parseFrom(r.stdout());
+        assertEquals(42, d.getPid());
+        assertEquals(137, d.getExitStatus());
+        assertEquals("cleaned c9 in b1. ", r.stderrText());
+        r = shim(dir, null, "-namespace", "n", "-id", "c9", "-bundle", bundle.toString(), "delete");
+        assertEquals("cleaned c9 in b1. ", r.stderrText());
+    }
+
+    @Test
+    void extraActionsRunAndTheirErrorsExit1() throws Exception {
+        CommandResult r = shim(null, null, "-id", "x1", "hello");
+        assertEquals(0, r.status());
+        assertEquals("hello x1", r.stdoutText());
+        r = shim(null, null, "fail");
+        assertEquals(1, r.status());
+        assertEquals("io.fake.v1: it failed", r.stderrText());
+    }
+
+    /**
+     * start binds the group's socket, spawns the daemon with it, writes {@code address} and prints
+     * it; a second start of the group finds the live daemon; the manager's exit ends the daemon,
+     * which removes its socket and runs the stop hook.
+     */
+    @Test
+    void startSpawnsADaemonThatServesTheManagerAndExitsWhenTold(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Posix.geteuid() == 0, "start binds under /run/containerd/s");
+        Path bundle = Files.createDirectory(dir.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"annotations\":{\"io.containerd.runc.v2.group\":\"g1\"}}");
+        String containerd = dir.resolve("containerd.sock").toString();
+        CommandResult r = shim(bundle, new byte[0], "-namespace", "ns", "-address", containerd, "-id", "c1", "start");
+        assertEquals(0, r.status(), r.stderrText());
+        Path socket = SocketAddress.socketPath(containerd, "ns", "g1");
+        assertEquals(SocketAddress.uri(socket), r.stdoutText());
+        assertEquals(r.stdoutText(), Files.readString(bundle.resolve("address")));
+        TtrpcClient c = TtrpcClient.connect(r.stdoutText());
+        try {
+            String hello = c.call(FakeShim.SERVICE, "Hello", ByteString.EMPTY, Duration.ofSeconds(10), Map.of()).toStringUtf8();
+            assertTrue(hello.startsWith("hello c1 from "), hello);
+
+            Path bundle2 = Files.createDirectory(dir.resolve("bundle2"));
+            Files.copy(bundle.resolve("config.json"), bundle2.resolve("config.json"));
+            CommandResult again = shim(bundle2, new byte[0], "-namespace", "ns", "-address", containerd, "-id", "c2", "start");
+            assertEquals(0, again.status(), again.stderrText());
+            assertEquals(r.stdoutText(), again.stdoutText(), "the group's live daemon is reused");
+            assertEquals(r.stdoutText(), Files.readString(bundle2.resolve("address")));
+            assertEquals(hello, c.call(FakeShim.SERVICE, "Hello", ByteString.EMPTY, Duration.ofSeconds(10), Map.of()).toStringUtf8(),
+                    "still the first daemon");
+        } finally {
+            // also when an assertion failed: no daemon is left running
+            c.call(FakeShim.SERVICE, "Shutdown", ByteString.EMPTY, Duration.ofSeconds(10), Map.of());
+            c.close();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((Files.exists(socket) || !Files.exists(bundle.resolve("stopped"))) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertFalse(Files.exists(socket), "the daemon removed its socket");
+        assertEquals("yes", Files.readString(bundle.resolve("stopped"), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,60 @@
+package io.rune.shim.main;
+
+import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.frame.DaemonContext;
+import io.rune.shim.frame.Flags;
+import io.rune.shim.frame.Relaunch;
+import io.rune.shim.frame.ShimAction;
+import io.rune.shim.frame.ShimManager;
+import io.rune.shim.frame.ShimService;
+import io.rune.shim.frame.StartOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The rune runtime in the shim frame: runc's options, rune's cleanup, the Task service over rune. */
+final class RuneShim implements ShimManager {
+    static final String RUNTIME = "io.containerd.rune.v2";
+    static final String VERSION = "0.1.0";
+    /** The installed launcher exports its own path here, so start runs the daemon through it. */
+    static final String LAUNCHER_VARIABLE = "CONTAINERD_SHIM_RUNE_LAUNCHER";
+
+    @Override
+    public String name() {
+        return RUNTIME;
+    }
+
+    @Override
+    public String versionText() {
+        return "containerd-shim-rune-v2:\n"
+                + "  Version:  " + VERSION + "\n"
+                + "  Runtime:  rune (runc-compatible CLI; " + Runtime.version() + ")\n";
+    }
+
+    @Override
+    public Relaunch relaunch() {
+        return new Relaunch(LAUNCHER_VARIABLE, Main.class.getName());
+    }
+
+    @Override
+    public StartOptions startOptions(byte[] options) throws IOException {
+        return new StartOptions(RuneTaskService.shimCgroup(options));
+    }
+
+    @Override
+    public DeleteResponse delete(Flags flags, Path bundle, PrintStream warnings) throws IOException, InterruptedException {
+        return new DeleteAction(flags, bundle, warnings).run();
+    }
+
+    @Override
+    public ShimService serve(DaemonContext ctx) {
+        return new ShimService(TaskBinding.registry(RuneTaskService.create(ctx.flags().namespace(), ctx.shimPid(),
+                ctx.flags().debug(), ctx.commands(), ctx.events(), ctx.exit())));
+    }
+
+    @Override
+    public Map<String, ShimAction> actions() {
+        return Map.of("train", flags -> Training.run());
+    }
+}
