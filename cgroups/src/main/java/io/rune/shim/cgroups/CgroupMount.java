@@ -1,7 +1,7 @@
 package io.rune.shim.cgroups;
 
+import io.rune.shim.sys.MountInfo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,43 +17,22 @@ record CgroupMount(String root, String mountPoint, String fsType, Set<String> op
     /** The cgroup and cgroup2 mounts, in mount order. */
     static List<CgroupMount> read(Path mountinfo) throws IOException {
         List<CgroupMount> out = new ArrayList<>();
-        for (String line : Files.readAllLines(mountinfo)) {
-            CgroupMount m = parse(line);
-            if (m != null) out.add(m);
+        for (MountInfo m : MountInfo.read(mountinfo)) {
+            CgroupMount c = of(m);
+            if (c != null) out.add(c);
         }
         return out;
     }
 
-    /**
-     * "36 25 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory": the optional
-     * fields before " - " vary in number, so the fs type is found after the separator.
-     */
+    /** One mountinfo line if it is a cgroup or cgroup2 mount, else null. */
     static CgroupMount parse(String line) {
-        String[] f = line.trim().split(" +");
-        int sep = -1;
-        for (int i = 6; i < f.length; i++) {
-            if (f[i].equals("-")) { sep = i; break; }
-        }
-        if (sep < 0 || sep + 3 >= f.length) return null;
-        String type = f[sep + 1];
-        if (!type.equals(V1) && !type.equals(V2)) return null;
-        return new CgroupMount(unescape(f[3]), unescape(f[4]), type, Set.of(f[sep + 3].split(",")));
+        MountInfo m = MountInfo.parse(line);
+        return m == null ? null : of(m);
     }
 
-    /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
-    static String unescape(String s) {
-        if (s.indexOf('\\') < 0) return s;
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 4 <= s.length() && s.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+    private static CgroupMount of(MountInfo m) {
+        if (!m.fsType().equals(V1) && !m.fsType().equals(V2)) return null;
+        return new CgroupMount(m.root(), m.mountPoint(), m.fsType(), Set.of(m.superOptions().split(",")));
     }
 
     /** The directory of a cgroup path (as /proc/PID/cgroup shows it) inside this mount. */

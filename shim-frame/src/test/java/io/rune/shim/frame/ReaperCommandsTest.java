@@ -113,7 +113,8 @@ class ReaperCommandsTest {
     @Test
     void aMissingProgramIsAnIOException() {
         IOException e = assertThrows(IOException.class, () -> runner.run(Command.of("/nonexistent/tool")));
-        assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
+        assertEquals("posix_spawn /nonexistent/tool: no such file or directory", e.getMessage());
+        assertEquals(io.rune.shim.sys.Errno.ENOENT, ((io.rune.shim.sys.SysException) e).errno());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.rune.shim.frame.Flags;
 import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.runc.Rune;
 import io.rune.shim.runc.RuneException;
+import io.rune.shim.sys.MountInfo;
 import io.rune.shim.task.Bundle;
 import io.rune.shim.task.Rootfs;
 import io.rune.shim.task.RuntimeOptions;
@@ -70,17 +71,7 @@ final class DeleteAction {
                 .setExitedAt(Timestamps.of(Instant.now())).build();
     }
 
-    /** Whether anything is mounted on the path, from /proc/self/mountinfo (field 5 = mount point). */
     static boolean mounted(Path path) {
-        String target = path.toString();
-        try (var lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
-            return lines.map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && unescape(f[4]).equals(target));
-        } catch (IOException e) {
-            return true; // cannot tell: try to unmount
-        }
-    }
-
-    private static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        return MountInfo.isMountPoint(path);
     }
 }

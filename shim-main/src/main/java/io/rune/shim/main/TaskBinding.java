@@ -6,7 +6,7 @@ import io.rune.shim.api.task.*;
 import io.rune.shim.task.ShimError;
 import io.rune.shim.task.TaskService;
 import io.rune.shim.ttrpc.CallContext;
-import io.rune.shim.ttrpc.Code;
+import io.rune.shim.api.Code;
 import io.rune.shim.ttrpc.MethodHandler;
 import io.rune.shim.ttrpc.ServiceRegistry;
 import io.rune.shim.ttrpc.TtrpcException;
@@ -63,14 +63,13 @@ final class TaskBinding {
     }
 
     /**
-     * The reply status of a failed call, the one place task-service's error codes meet ttrpc's:
-     * a ShimError carries its gRPC code (the values of ttrpc's Code), anything else is UNKNOWN.
+     * The reply status of a failed call: a ShimError carries its gRPC code, anything else is UNKNOWN.
      */
     static TtrpcException status(String method, Exception e) {
         return switch (e) {
             case ShimError s -> {
                 LOG.info("call={} error code={} msg={}", method, s.code(), s.getMessage());
-                yield new TtrpcException(Code.of(s.code()), s.getMessage(), s);
+                yield new TtrpcException(s.code(), s.getMessage(), s);
             }
             case TtrpcException t -> t;
             default -> {

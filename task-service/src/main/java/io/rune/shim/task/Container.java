@@ -1,9 +1,9 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import io.rune.shim.api.types.Mount;
 import io.rune.shim.cgroups.Cgroup;
 import io.rune.shim.runc.Rune;
-import io.rune.shim.stdio.IoContext;
 import io.rune.shim.stdio.ProcessStdio;
 import io.rune.shim.stdio.StdioPaths;
 import java.time.Duration;
@@ -62,8 +62,8 @@ final class Container {
         return execs.values();
     }
 
-    IoContext ioContext() {
-        return ctx.ioContext(id, options);
+    ProcessStdio openStdio(String name, StdioPaths paths) throws java.io.IOException {
+        return ctx.openStdio(name, paths, id, options);
     }
 
     /** Exec: registers the process (not started yet); AlreadyExists for a known exec id. */
@@ -72,7 +72,7 @@ final class Container {
         try {
             init.checkExec();
             if (execId.isEmpty()) throw ShimError.invalidArgument("exec id must not be empty");
-            if (execs.containsKey(execId)) throw new ShimError(ShimError.ALREADY_EXISTS, "id " + execId + ": already exists");
+            if (execs.containsKey(execId)) throw new ShimError(Code.ALREADY_EXISTS, "id " + execId + ": already exists");
             execs.put(execId, new ExecProcess(this, execId, stdio, spec));
             ctx.events().execAdded(id, execId);
         } finally {

@@ -46,7 +46,7 @@ final class ContainerFactory {
             Rootfs.mountAll(r.getRootfsList(), bundle.rootfs()); // unwinds itself when it fails
             mounted = true;
             enclave.prepare(id, bundle, carrier, opts);
-            io = ProcessStdio.open(id, stdio, ctx.ioContext(id, opts));
+            io = ctx.openStdio(id, stdio, id, opts);
             InitState initial = r.getCheckpoint().isEmpty() ? new InitState.Created()
                     : new InitState.CreatedFromCheckpoint(r.getCheckpoint(), r.getParentCheckpoint());
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, sharedPid, ctx, stdio, io, initial);

@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import io.rune.shim.carrier.Carrier;
 import io.rune.shim.carrier.CarrierException;
 import io.rune.shim.carrier.CarrierKind;
@@ -40,10 +41,10 @@ final class EnclaveStep {
     }
 
     private static ShimError error(CarrierException e) {
-        int code = switch (e.reason()) {
-            case INVALID_ARGUMENT -> ShimError.INVALID_ARGUMENT;
-            case FAILED_PRECONDITION -> ShimError.FAILED_PRECONDITION;
-            default -> ShimError.UNKNOWN;
+        Code code = switch (e.reason()) {
+            case INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
+            case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            default -> Code.UNKNOWN;
         };
         return new ShimError(code, e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import io.rune.shim.api.task.DeleteResponse;
 import io.rune.shim.api.types.Status;
 import io.rune.shim.runc.ExecOptions;
@@ -56,7 +57,7 @@ final class ExecProcess extends Process {
         try {
             ExecState next = state.start();
             c.init.checkExec();
-            ProcessStdio io = ProcessStdio.open(c.id + "-" + execId, stdio, c.ioContext());
+            ProcessStdio io = c.openStdio(c.id + "-" + execId, stdio);
             Path specFile = Files.createTempFile(tempDir(), "runc-process", null);
             Path pidFile = c.bundle.execPidFile(execId);
             try {
@@ -111,7 +112,7 @@ final class ExecProcess extends Process {
     @Override
     void kill(int signal, boolean all) {
         if (deleted()) throw ShimError.notFound("process already finished");
-        if (pid == 0) throw new ShimError(ShimError.FAILED_PRECONDITION, "process not created: failed precondition");
+        if (pid == 0) throw new ShimError(Code.FAILED_PRECONDITION, "process not created: failed precondition");
         if (exit != null) throw ShimError.notFound("process already finished");
         try {
             Posix.kill(pid, signal);

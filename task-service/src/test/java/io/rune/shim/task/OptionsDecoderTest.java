@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.protobuf.Any;
@@ -80,7 +81,7 @@ class OptionsDecoderTest {
         Files.writeString(f, "BinaryName = \"rune\"\nRoot = [oops\n");
         var cri = io.rune.shim.api.cri.Options.newBuilder().setConfigPath(f.toString()).build();
         ShimError e = assertThrows(ShimError.class, () -> OptionsDecoder.decode(any("runtimeoptions.v1.Options", cri.toByteString())));
-        assertEquals(ShimError.INVALID_ARGUMENT, e.code());
+        assertEquals(Code.INVALID_ARGUMENT, e.code());
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
         var missing = io.rune.shim.api.cri.Options.newBuilder().setConfigPath(dir.resolve("nope").toString()).build();
         e = assertThrows(ShimError.class, () -> OptionsDecoder.decode(any("runtimeoptions.v1.Options", missing.toByteString())));
@@ -90,11 +91,11 @@ class OptionsDecoderTest {
     @Test
     void unknownTypeAndGarbageAreInvalidArgument() {
         ShimError e = assertThrows(ShimError.class, () -> OptionsDecoder.decode(any("example.Bogus", ByteString.EMPTY)));
-        assertEquals(ShimError.INVALID_ARGUMENT, e.code());
+        assertEquals(Code.INVALID_ARGUMENT, e.code());
         assertTrue(e.getMessage().contains("unsupported runtime options type example.Bogus"), e.getMessage());
         e = assertThrows(ShimError.class, () -> OptionsDecoder.decode(any("containerd.runc.v1.Options",
                 ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff}))));
-        assertEquals(ShimError.INVALID_ARGUMENT, e.code());
+        assertEquals(Code.INVALID_ARGUMENT, e.code());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.rune.shim.runc.RuneException;
@@ -28,11 +29,11 @@ class RootfsAndStateTest {
                 assertThrows(ShimError.class, () -> new InitState.Stopped().start()).getMessage());
         ShimError e = assertThrows(ShimError.class, () -> new InitState.Running().delete());
         assertEquals("cannot delete a running process", e.getMessage());
-        assertEquals(ShimError.UNKNOWN, e.code());
-        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, () -> new InitState.Deleted().delete()).code());
+        assertEquals(Code.UNKNOWN, e.code());
+        assertEquals(Code.NOT_FOUND, assertThrows(ShimError.class, () -> new InitState.Deleted().delete()).code());
         assertInstanceOf(InitState.Deleted.class, new InitState.Created().delete());
         assertInstanceOf(InitState.Deleted.class, new InitState.Stopped().delete());
-        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class, () -> new ExecState.Deleted().delete()).code());
+        assertEquals(Code.NOT_FOUND, assertThrows(ShimError.class, () -> new ExecState.Deleted().delete()).code());
         assertEquals("cannot delete a running process",
                 assertThrows(ShimError.class, () -> new ExecState.Running().delete()).getMessage());
     }
@@ -41,11 +42,11 @@ class RootfsAndStateTest {
     void killErrorsAreClassifiedLikeTheGoShim() {
         assertEquals("process already finished: not found",
                 RuneCalls.killError(new RuneException("kill", "container not running", 1)).getMessage());
-        assertEquals(ShimError.NOT_FOUND, RuneCalls.killError(new RuneException("kill", "container not running", 1)).code());
+        assertEquals(Code.NOT_FOUND, RuneCalls.killError(new RuneException("kill", "container not running", 1)).code());
         assertEquals("no such container: not found",
                 RuneCalls.killError(new RuneException("kill", "container \"x\" does not exist", 1)).getMessage());
         ShimError other = RuneCalls.killError(new RuneException("kill", "unknown signal \"BOGUS\"", 1));
-        assertEquals(ShimError.UNKNOWN, other.code());
+        assertEquals(Code.UNKNOWN, other.code());
         assertTrue(other.getMessage().startsWith("unknown error after kill: OCI runtime kill failed"));
     }
 

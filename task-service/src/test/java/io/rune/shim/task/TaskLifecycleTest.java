@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Code;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.protobuf.Any;
@@ -109,7 +110,7 @@ class TaskLifecycleTest {
         assertEquals(pid, d.getPid());
         assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), topics());
         ShimError gone = assertThrows(ShimError.class, () -> state("c1", ""));
-        assertEquals(ShimError.NOT_FOUND, gone.code());
+        assertEquals(Code.NOT_FOUND, gone.code());
         assertEquals("container not created: not found", gone.getMessage());
         assertEquals(List.of("create", "start", "delete"), rune.subcommands());
         tasks.shutdown(ShutdownRequest.newBuilder().setId("c1").build());
@@ -126,7 +127,7 @@ class TaskLifecycleTest {
         // a created container may be deleted: rune delete, no exit
         DeleteResponse d = tasks.delete(DeleteRequest.newBuilder().setId("c2").build());
         assertEquals(0, d.getExitStatus());
-        assertEquals(ShimError.NOT_FOUND, assertThrows(ShimError.class,
+        assertEquals(Code.NOT_FOUND, assertThrows(ShimError.class,
                 () -> tasks.delete(DeleteRequest.newBuilder().setId("c2").build())).code());
     }
 
@@ -192,7 +193,7 @@ class TaskLifecycleTest {
         tasks.start(StartRequest.newBuilder().setId("c5").build());
         tasks.exec(exec("c5", "e1"));
         ShimError e = assertThrows(ShimError.class, () -> tasks.kill(KillRequest.newBuilder().setId("c5").setExecId("e1").setSignal(9).build()));
-        assertEquals(ShimError.FAILED_PRECONDITION, e.code());
+        assertEquals(Code.FAILED_PRECONDITION, e.code());
         assertEquals(0, tasks.delete(DeleteRequest.newBuilder().setId("c5").setExecId("e1").build()).getPid());
     }
 
@@ -236,7 +237,7 @@ class TaskLifecycleTest {
         assertEquals("container id must not be empty", error(() -> create("")));
         Files.writeString(bundle.resolve("config.json"), "{ not json");
         ShimError e = assertThrows(ShimError.class, () -> create("c6"));
-        assertEquals(ShimError.INVALID_ARGUMENT, e.code());
+        assertEquals(Code.INVALID_ARGUMENT, e.code());
         assertTrue(rune.calls.isEmpty());
         assertTrue(topics().isEmpty());
         assertEquals("container not created: not found", error(() -> state("c6", "")));

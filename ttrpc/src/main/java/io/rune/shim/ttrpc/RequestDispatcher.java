@@ -1,5 +1,6 @@
 package io.rune.shim.ttrpc;
 
+import io.rune.shim.api.Code;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rune.shim.api.ttrpc.Request;

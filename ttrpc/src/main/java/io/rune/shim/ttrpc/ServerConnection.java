@@ -1,5 +1,6 @@
 package io.rune.shim.ttrpc;
 
+import io.rune.shim.api.Code;
 import com.google.protobuf.ByteString;
 import io.rune.shim.api.ttrpc.Response;
 import org.slf4j.Logger;

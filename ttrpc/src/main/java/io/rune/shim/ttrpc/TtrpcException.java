@@ -1,5 +1,6 @@
 package io.rune.shim.ttrpc;
 
+import io.rune.shim.api.Code;
 import io.rune.shim.api.rpc.Status;
 
 /**

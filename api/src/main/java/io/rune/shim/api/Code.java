@@ -1,4 +1,4 @@
-package io.rune.shim.ttrpc;
+package io.rune.shim.api;
 
 /**
  * gRPC status codes. ttrpc reuses them unchanged in {@code google.rpc.Status.code}, and
