@@ -14,7 +14,7 @@ import io.rune.shim.crie2e.cri.RemovePodSandboxRequest;
 import io.rune.shim.crie2e.cri.RuntimeServiceGrpc;
 import io.rune.shim.crie2e.cri.StopPodSandboxRequest;
 import io.rune.shim.crie2e.cri.VersionRequest;
-import io.rune.shim.testsupport.CleanupHook;
+import io.rune.shim.testsupport.CloseOnce;
 import io.rune.shim.testsupport.Cmd;
 import io.rune.shim.testsupport.CmdResult;
 import io.rune.shim.testsupport.ContainerdConfig;
@@ -55,9 +55,8 @@ final class CriContainerd implements SuiteFixture {
     private final ContainerdDaemon daemon;
     private final String cgroupRoot;
     private final List<String> netnsAtStart = Leftovers.netnsEntries();
+    private final CloseOnce once = CloseOnce.withShutdownHook("cri-e2e-cleanup", this::close);
     private ManagedChannel channel;
-    private boolean closed;
-    private CleanupHook hook;
 
     private CriContainerd(CriConfig config, SuiteDir dir) {
         this.config = config;
@@ -69,7 +68,6 @@ final class CriContainerd implements SuiteFixture {
 
     static CriContainerd start(CriConfig config) throws IOException {
         CriContainerd c = new CriContainerd(config, SuiteDir.create("crie2e-", TAG));
-        c.hook = CleanupHook.register("cri-e2e-cleanup", c::close);
         return SuiteFixture.bootOrClose(c, c::boot, "private containerd (CRI)");
     }
 
@@ -174,7 +172,7 @@ final class CriContainerd implements SuiteFixture {
      * and containers keep running; a new gRPC channel is opened.
      */
     synchronized void restart() throws IOException {
-        if (closed) {
+        if (once.closed()) {
             throw new IllegalStateException("already closed");
         }
         disconnect();
@@ -263,12 +261,8 @@ final class CriContainerd implements SuiteFixture {
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!once.claim()) {
             return;
-        }
-        closed = true;
-        if (hook != null) {
-            hook.unregister();
         }
         if (daemon.alive() && channel != null) {
             removeAllPods();

@@ -1,8 +1,8 @@
 package io.rune.shim.e2e;
 
 import io.rune.shim.testsupport.BusyboxRootfs;
+import io.rune.shim.testsupport.CloseOnce;
 import io.rune.shim.testsupport.Cmd;
-import io.rune.shim.testsupport.CleanupHook;
 import io.rune.shim.testsupport.ContainerdConfig;
 import io.rune.shim.testsupport.ContainerdDaemon;
 import io.rune.shim.testsupport.ProcScan;
@@ -33,12 +33,11 @@ public final class PrivateContainerd implements SuiteFixture {
     private final Path base;
     private final Path rootfs;
     private final ContainerdDaemon daemon;
+    private final CloseOnce once = CloseOnce.withShutdownHook("e2e-containerd-cleanup", this::close);
     private final Map<String, ShimRuntime> ids = new ConcurrentHashMap<>();
     private Ctr ctr;
     private EventStream events;
-    private boolean closed;
     private int starts;
-    private CleanupHook hook;
 
     private PrivateContainerd(E2eConfig config, SuiteDir dir) {
         this.config = config;
@@ -50,7 +49,6 @@ public final class PrivateContainerd implements SuiteFixture {
 
     public static PrivateContainerd start(E2eConfig config) throws IOException {
         PrivateContainerd c = new PrivateContainerd(config, SuiteDir.create("e2e-", TAG));
-        c.hook = CleanupHook.register("e2e-containerd-cleanup", c::close);
         return SuiteFixture.bootOrClose(c, c::boot, "private containerd");
     }
 
@@ -82,7 +80,7 @@ public final class PrivateContainerd implements SuiteFixture {
      * afresh afterwards (events published while containerd was down are not seen).
      */
     public synchronized void restart() throws IOException {
-        if (closed) {
+        if (once.closed()) {
             throw new IllegalStateException("already closed");
         }
         events.close();
@@ -173,12 +171,8 @@ public final class PrivateContainerd implements SuiteFixture {
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!once.claim()) {
             return;
-        }
-        closed = true;
-        if (hook != null) {
-            hook.unregister();
         }
         try {
             if (ctr != null && daemon.alive()) {
