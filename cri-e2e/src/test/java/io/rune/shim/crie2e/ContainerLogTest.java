@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rune.shim.crie2e.cri.ContainerState;
 import io.rune.shim.crie2e.cri.ContainerStatus;
+import io.rune.shim.testsupport.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

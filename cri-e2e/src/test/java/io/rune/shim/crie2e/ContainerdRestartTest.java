@@ -8,6 +8,8 @@ import io.rune.shim.crie2e.cri.ContainerState;
 import io.rune.shim.crie2e.cri.ContainerStats;
 import io.rune.shim.crie2e.cri.ContainerStatsRequest;
 import io.rune.shim.crie2e.cri.ContainerStatus;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -27,6 +27,8 @@ import io.rune.shim.crie2e.cri.RunPodSandboxRequest;
 import io.rune.shim.crie2e.cri.StartContainerRequest;
 import io.rune.shim.crie2e.cri.StopContainerRequest;
 import io.rune.shim.crie2e.cri.StopPodSandboxRequest;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.rune.shim.crie2e;
 
+import io.rune.shim.testsupport.ShimSocket;
 import java.nio.file.Path;
 
 /**
@@ -21,8 +22,7 @@ record Handler(String name, String runtimeType, Path stateRoot) {
 
     /** The binary name containerd derives from the runtime type. */
     String binaryName() {
-        String[] parts = runtimeType.split("\\.");
-        return "containerd-shim-" + parts[parts.length - 2] + "-" + parts[parts.length - 1];
+        return ShimSocket.binaryName(runtimeType);
     }
 
     @Override

@@ -2,15 +2,14 @@ package io.rune.shim.crie2e;
 
 import io.rune.shim.crie2e.cri.ListContainersRequest;
 import io.rune.shim.crie2e.cri.ListPodSandboxRequest;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
+import io.rune.shim.testsupport.ShimSocket;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,8 +26,6 @@ import java.util.List;
  */
 record Leftovers(List<String> listed, List<String> shims, List<String> files, List<String> mounts, List<String> cgroups,
                  List<String> netns) {
-    static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
-
     boolean clean() {
         return listed.isEmpty() && shims.isEmpty() && files.isEmpty() && mounts.isEmpty() && cgroups.isEmpty() && netns.isEmpty();
     }
@@ -101,14 +98,8 @@ record Leftovers(List<String> listed, List<String> shims, List<String> files, Li
         return Poll.until(timeout, () -> scan(ctd, pod, netnsBefore), Leftovers::clean);
     }
 
-    /** The shim socket path the Go shim derives: sha256 of {@code <containerd sock>/<ns>/<group>} (fact sheet 1.4). */
+    /** The shim socket path the Go shim derives for a group (the sandbox id) in k8s.io (see {@link ShimSocket#of}). */
     static Path shimSocket(Path address, String group) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((address + "/" + CriContainerd.NAMESPACE + "/" + group).getBytes(StandardCharsets.UTF_8));
-            return SHIM_SOCKET_DIR.resolve(HexFormat.of().formatHex(h));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ShimSocket.of(address, CriContainerd.NAMESPACE, group);
     }
 }

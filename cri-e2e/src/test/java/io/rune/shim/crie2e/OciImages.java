@@ -1,12 +1,13 @@
 package io.rune.shim.crie2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.testsupport.BusyboxRootfs;
+import io.rune.shim.testsupport.Cmd;
+import io.rune.shim.testsupport.CmdResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import java.util.Map;
  * sandbox (pause) image, whose process is busybox {@code sleep}. No registry is involved.
  */
 final class OciImages {
-    static final Path BUSYBOX = Path.of("/usr/bin/busybox");
     static final String BUSYBOX_REF = "docker.io/crie2e/busybox:1";
     static final String PAUSE_REF = "docker.io/crie2e/pause:1";
     static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -33,7 +33,7 @@ final class OciImages {
     static List<Path> build(Path dir) throws IOException {
         Path rootfs = rootfs(dir.resolve("rootfs"));
         Path layer = dir.resolve("layer.tar");
-        Cmd.Result tar = Cmd.run(Duration.ofSeconds(60), List.of("tar", "--numeric-owner", "--owner=0", "--group=0",
+        CmdResult tar = Cmd.run(Duration.ofSeconds(60), List.of("tar", "--numeric-owner", "--owner=0", "--group=0",
                 "--sort=name", "--mtime=@0", "-C", rootfs.toString(), "-cf", layer.toString(), "."));
         if (!tar.ok()) {
             throw new IllegalStateException("cannot write the layer: " + tar);
@@ -43,30 +43,10 @@ final class OciImages {
         return List.of(busybox, pause);
     }
 
+    /** The busybox rootfs of both images, with a nobody user and /var/log. */
     private static Path rootfs(Path dir) throws IOException {
-        if (!Files.isExecutable(BUSYBOX)) {
-            throw new IllegalStateException(BUSYBOX + " missing (apt-get install busybox-static)");
-        }
-        for (String d : List.of("bin", "etc", "proc", "sys", "dev", "tmp", "root", "var/log")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        Files.setPosixFilePermissions(dir.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path bb = dir.resolve("bin/busybox");
-        Files.copy(BUSYBOX, bb);
-        Files.setPosixFilePermissions(bb, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Cmd.Result list = Cmd.run(BUSYBOX.toString(), "--list");
-        if (!list.ok()) {
-            throw new IllegalStateException("busybox --list failed: " + list);
-        }
-        for (String applet : list.stdout().split("\\s+")) {
-            Path link = dir.resolve("bin").resolve(applet);
-            if (!applet.isBlank() && !applet.contains("/") && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createSymbolicLink(link, Path.of("busybox"));
-            }
-        }
-        Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
-        Files.writeString(dir.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
-        return dir;
+        return BusyboxRootfs.build(dir, List.of("var/log"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+                "root:x:0:\nnogroup:x:65534:\n");
     }
 
     private static Path image(Path layout, Path layer, String ref, List<String> entrypoint, List<String> cmd, Path tarball)
@@ -108,7 +88,7 @@ final class OciImages {
                 "org.opencontainers.image.ref.name", ref.substring(ref.lastIndexOf(':') + 1)));
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(Map.of("schemaVersion", 2, "manifests", List.of(desc))));
-        Cmd.Result tar = Cmd.run(Duration.ofSeconds(60), List.of("tar", "--numeric-owner", "--owner=0", "--group=0",
+        CmdResult tar = Cmd.run(Duration.ofSeconds(60), List.of("tar", "--numeric-owner", "--owner=0", "--group=0",
                 "-C", layout.toString(), "-cf", tarball.toString(), "oci-layout", "index.json", "blobs"));
         if (!tar.ok()) {
             throw new IllegalStateException("cannot write " + tarball + ": " + tar);

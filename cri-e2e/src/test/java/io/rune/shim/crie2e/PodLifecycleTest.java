@@ -10,6 +10,7 @@ import io.rune.shim.crie2e.cri.ContainerStatsRequest;
 import io.rune.shim.crie2e.cri.ContainerStatus;
 import io.rune.shim.crie2e.cri.LinuxContainerResources;
 import io.rune.shim.crie2e.cri.UpdateContainerResourcesRequest;
+import io.rune.shim.testsupport.Poll;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rune.shim.crie2e.cri.ContainerState;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rune.shim.crie2e.cri.ListContainersRequest;
 import io.rune.shim.crie2e.cri.ListPodSandboxRequest;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rune.shim.api.task.StateRequest;
 import io.rune.shim.api.task.StateResponse;
 import io.rune.shim.api.types.Status;
+import io.rune.shim.testsupport.CmdResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

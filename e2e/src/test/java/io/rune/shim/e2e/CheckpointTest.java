@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

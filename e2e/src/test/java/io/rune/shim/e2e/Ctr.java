@@ -1,5 +1,8 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.Cmd;
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.rune.shim.e2e;
 
-import java.nio.file.Files;
+import io.rune.shim.testsupport.SuiteProperties;
 import java.nio.file.Path;
 
 /** System properties that parameterise the suite (set by surefire from the pom / command line). */
@@ -15,16 +15,8 @@ public record E2eConfig(
         Path logDir) {
 
     public static E2eConfig fromSystemProperties() {
-        String bin = prop("e2e.bin", "");
-        if (bin.isBlank()) {
-            throw new IllegalStateException("system property e2e.bin (directory with containerd-shim-*-v2 and rune) is not set");
-        }
-        Path binDir = Path.of(bin).toAbsolutePath().normalize();
-        if (!Files.isDirectory(binDir)) {
-            throw new IllegalStateException("e2e.bin " + binDir + " is not a directory");
-        }
         return new E2eConfig(
-                binDir,
+                SuiteProperties.binDir("containerd-shim-*-v2 and rune"),
                 prop("e2e.runtime", "io.containerd.rune.v2"),
                 prop("e2e.reference", "io.containerd.runc.v2"),
                 Path.of(prop("e2e.stateRoot", "/run/containerd/rune")),
@@ -35,8 +27,7 @@ public record E2eConfig(
     }
 
     private static String prop(String key, String dflt) {
-        String v = System.getProperty(key);
-        return v == null || v.isBlank() || v.startsWith("${") ? dflt : v.trim();
+        return SuiteProperties.get(key, dflt);
     }
 
     public ShimRuntime underTest() {

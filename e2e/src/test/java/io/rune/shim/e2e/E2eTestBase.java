@@ -1,5 +1,6 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.CmdResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

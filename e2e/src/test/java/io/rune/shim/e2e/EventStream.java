@@ -2,6 +2,7 @@ package io.rune.shim.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.testsupport.CmdResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,6 +3,9 @@ package io.rune.shim.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ class GroupTest extends E2eTestBase {
                  String secondExit, int shimsAfterAll, boolean groupSocketAfterAll, boolean clean) {}
 
     private List<ProcScan.Proc> shims(Set<String> ids) {
-        return ProcScan.allShims(ctd.address()).stream().filter(p -> ids.contains(ProcScan.flag(p.argv(), "id"))).toList();
+        return ProcScan.shims(ctd.address()).stream().filter(p -> ids.contains(ProcScan.flag(p.argv(), "id"))).toList();
     }
 
     private String address(String id) {

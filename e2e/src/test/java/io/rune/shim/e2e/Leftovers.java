@@ -1,15 +1,14 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
+import io.rune.shim.testsupport.ShimSocket;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -25,8 +24,6 @@ import java.util.List;
  */
 public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bundleDir, List<String> mounts, List<String> cgroupDirs,
                         List<String> fifos) {
-    public static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
-
     public boolean clean() {
         return cleanIgnoringSocket() && socket == null && fifos.isEmpty();
     }
@@ -104,14 +101,8 @@ public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bu
         return Poll.until(timeout, () -> scan(ctd, rt, id), l -> ignoreSocket ? l.cleanIgnoringSocket() : l.clean());
     }
 
-    /** The shim socket path the Go shim derives (fact sheet 1.4 step 3). */
+    /** The shim socket path the Go shim derives (see {@link ShimSocket#of}). */
     public static Path shimSocket(Path address, String ns, String id) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((address + "/" + ns + "/" + id).getBytes(StandardCharsets.UTF_8));
-            return SHIM_SOCKET_DIR.resolve(HexFormat.of().formatHex(h));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ShimSocket.of(address, ns, id);
     }
 }

@@ -1,5 +1,7 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.Cmd;
+import io.rune.shim.testsupport.CmdResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,7 +140,7 @@ public final class LiveProcess implements AutoCloseable {
             done = false;
         }
         if (!done) {
-            destroyTree();
+            Cmd.killTree(process);
         }
         closeStdin();
         try {
@@ -150,20 +152,10 @@ public final class LiveProcess implements AutoCloseable {
         return new CmdResult(argv, done ? process.exitValue() : -1, stdout(), stderr(), !done);
     }
 
-    private void destroyTree() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {
-            destroyTree();
+            Cmd.killTree(process);
         }
         closeStdin();
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

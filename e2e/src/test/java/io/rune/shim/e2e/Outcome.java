@@ -1,5 +1,6 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.CmdResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

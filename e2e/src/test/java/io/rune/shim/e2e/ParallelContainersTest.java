@@ -3,6 +3,9 @@ package io.rune.shim.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.ShimSocket;
 import java.nio.file.Path;
 
 /**
@@ -11,10 +12,9 @@ import java.nio.file.Path;
  */
 public record ShimRuntime(String name, String tag, Path stateRoot) {
 
-    /** The binary name containerd derives from the runtime name (fact sheet 1.1). */
+    /** The binary name containerd derives from the runtime name. */
     public String binaryName() {
-        String[] parts = name.split("\\.");
-        return "containerd-shim-" + parts[parts.length - 2] + "-" + parts[parts.length - 1];
+        return ShimSocket.binaryName(name);
     }
 
     @Override

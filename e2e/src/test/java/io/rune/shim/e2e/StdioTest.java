@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rune.shim.api.task.CloseIORequest;
+import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.Poll;
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

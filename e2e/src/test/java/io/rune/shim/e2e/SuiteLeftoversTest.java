@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rune.shim.testsupport.ProcScan;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -80,21 +81,6 @@ class SuiteLeftoversTest extends E2eTestBase {
         return out;
     }
 
-    private List<String> mountsUnderBase() {
-        List<String> out = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4 && f[4].startsWith(ctd.base() + "/")) {
-                    out.add(f[4]);
-                }
-            }
-        } catch (IOException e) {
-            out.add("unreadable: " + e);
-        }
-        return out;
-    }
-
     @Test
     void nothingOfTheSuiteIsLeft() {
         Map<String, ShimRuntime> ids = ctd.registered();
@@ -115,8 +101,8 @@ class SuiteLeftoversTest extends E2eTestBase {
         assertAll(
                 () -> assertEquals(List.of(), ctr.listQuiet("task"), "tasks still known to containerd"),
                 () -> assertEquals(List.of(), ctr.listQuiet("container"), "containers still known to containerd"),
-                () -> assertEquals(List.of(), ProcScan.allShims(ctd.address()), "shim processes of this containerd"),
-                () -> assertEquals(List.of(), mountsUnderBase(), "mounts under the private containerd's dir"),
+                () -> assertEquals(List.of(), ProcScan.shims(ctd.address()), "shim processes of this containerd"),
+                () -> assertEquals(List.of(), ctd.mountsUnderBase(), "mounts under the private containerd's dir"),
                 () -> assertEquals(List.of(), emptyFifoDirs(), "empty FIFO dirs left"),
                 () -> assertTrue(utBeyondRef.isEmpty(), "leftovers of the runtime under test that the reference does not leave: "
                         + utBeyondRef + " (reference leaves " + refLeft + ")"));

@@ -1,4 +1,4 @@
-package io.rune.shim.e2e;
+package io.rune.shim.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -44,13 +44,7 @@ public final class Cmd {
                 throw new IllegalStateException("interrupted while running " + argv, e);
             }
             if (!done) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                try {
-                    p.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                killTree(p);
             }
             return new CmdResult(List.copyOf(argv), done ? p.exitValue() : -1,
                     Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8), !done);
@@ -59,6 +53,17 @@ public final class Cmd {
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+        }
+    }
+
+    /** SIGKILLs the process and its descendants, then waits up to 5 s for it to be gone. */
+    public static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

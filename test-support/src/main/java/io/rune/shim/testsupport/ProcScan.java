@@ -1,4 +1,4 @@
-package io.rune.shim.e2e;
+package io.rune.shim.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +8,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
-/** Reads /proc: shim processes by argv, liveness of a pid (zombies count as gone). */
+/** Reads /proc: shim processes by argv, liveness of a pid (zombies count as gone), start times, open fds. */
 public final class ProcScan {
     private ProcScan() {}
 
     /** A live process and its argv. */
-    public record Proc(long pid, List<String> argv) {}
+    public record Proc(long pid, List<String> argv) {
+        /** Value of a Go-style flag in this argv, or null (see {@link ProcScan#flag}). */
+        public String flag(String name) {
+            return ProcScan.flag(argv, name);
+        }
+
+        /** The pid and the last 8 arguments (a shim's flags, without the long binary path). */
+        @Override
+        public String toString() {
+            return pid + " " + String.join(" ", argv.subList(Math.max(0, argv.size() - 8), argv.size()));
+        }
+    }
 
     /** Every non-zombie process with a readable, non-empty cmdline. */
     public static List<Proc> all() {
@@ -42,7 +52,7 @@ public final class ProcScan {
         return out;
     }
 
-    /** Value of a Go-style flag ({@code -name v}, {@code --name v}, {@code -name=v}) in argv, or null. */
+    /** Value of a Go-style flag ({@code -name v}, {@code --name v}, {@code -name=v}, {@code --name=v}) in argv, or null. */
     public static String flag(List<String> argv, String name) {
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
@@ -59,19 +69,19 @@ public final class ProcScan {
         return null;
     }
 
-    /** Shim processes (start, daemon or delete) of our containerd for that container id. */
-    public static List<Long> shimPids(Path address, String id) {
-        return all().stream()
-                .filter(p -> address.toString().equals(flag(p.argv(), "address")) && Objects.equals(id, flag(p.argv(), "id")))
-                .map(Proc::pid)
-                .toList();
+    /** Every shim process (start, daemon or delete) of the containerd at this socket: {@code -address <sock>} and some {@code -id}. */
+    public static List<Proc> shims(Path address) {
+        return all().stream().filter(p -> address.toString().equals(p.flag("address")) && p.flag("id") != null).toList();
     }
 
-    /** Every shim process of our containerd: given {@code -address <our socket>} and some {@code -id}. */
-    public static List<Proc> allShims(Path address) {
-        return all().stream()
-                .filter(p -> address.toString().equals(flag(p.argv(), "address")) && flag(p.argv(), "id") != null)
-                .toList();
+    /** Shim processes of that containerd for one id ({@code -id <id>}). */
+    public static List<Proc> shims(Path address, String id) {
+        return shims(address).stream().filter(p -> id.equals(p.flag("id"))).toList();
+    }
+
+    /** The pids of {@link #shims(Path, String)}. */
+    public static List<Long> shimPids(Path address, String id) {
+        return shims(address, id).stream().map(Proc::pid).toList();
     }
 
     /** True when the pid exists and is not a zombie/dead. */

@@ -1,4 +1,4 @@
-package io.rune.shim.e2e;
+package io.rune.shim.testsupport;
 
 import java.util.List;
 
