@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * {@code ctr task metrics} (the shim's Stats, fact sheet section 5): the same METRIC rows as under runc.v2,
+ * {@code ctr task metrics} (the shim's Stats, docs/protocol.md §5): the same METRIC rows as under runc.v2,
  * plausible values, memory usage that grows when the container allocates; the errors for an unknown task;
  * what a task whose init already exited (not yet deleted) reports.
  */

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * A container that allocates without bound under {@code --memory-limit 33554432} (busybox {@code tail /dev/zero}:
- * no newline, so tail buffers everything): the kernel OOM-kills it; the shim publishes /tasks/oom (fact sheet
- * section 8) before /tasks/exit with exit_status 137; {@code ctr run --rm} exits 137.
+ * no newline, so tail buffers everything): the kernel OOM-kills it; the shim publishes /tasks/oom (docs/protocol.md
+ * §8) before /tasks/exit with exit_status 137; {@code ctr run --rm} exits 137.
  */
 class OomTest extends E2eTestBase {
     static final String LIMIT = "33554432";

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A deliberately low-level ttrpc client (fact sheet 2.1, 10.2) for sending well-formed and broken
+ * A deliberately low-level ttrpc client (docs/protocol.md §2.1, §10.2) for sending well-formed and broken
  * frames to a shim socket: 10-byte big-endian header {length, stream id, type, flags} + body.
  */
 public final class TtrpcRawClient implements AutoCloseable {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * cgroup v1 OOM notification (fact sheet 8.1): an eventfd tied to memory.oom_control through
+ * cgroup v1 OOM notification (docs/protocol.md §8.1): an eventfd tied to memory.oom_control through
  * cgroup.event_control. The kernel signals it on every OOM in the cgroup, and once more when the
  * cgroup is removed; which one it was is told by whether the cgroup directory still exists.
  */

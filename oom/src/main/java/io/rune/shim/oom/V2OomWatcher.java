@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * cgroup v2 OOM notification (fact sheet 8.2): inotify IN_MODIFY on memory.events and cgroup.events,
+ * cgroup v2 OOM notification (docs/protocol.md §8.2): inotify IN_MODIFY on memory.events and cgroup.events,
  * one inotify fd per container in the shared epoll loop. An OOM is reported when the oom_kill counter
  * grows past the last value seen (the value at registration to begin with); watching stops when the
  * cgroup is no longer populated or its files vanish.

@@ -11,7 +11,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * Reads and writes ttrpc frames (fact sheet 2.1): a 10-byte big-endian header
+ * Reads and writes ttrpc frames (docs/protocol.md §2.1): a 10-byte big-endian header
  * {@code length u32, stream id u32, type u8, flags u8} followed by {@code length} bytes of data.
  *
  * <p>Channels must be in blocking mode. The codec is stateless; callers serialise concurrent

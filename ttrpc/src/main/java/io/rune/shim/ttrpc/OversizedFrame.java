@@ -9,7 +9,7 @@ package io.rune.shim.ttrpc;
  */
 public record OversizedFrame(int streamId, int type, int flags, long length) implements ReadResult {
 
-    /** The status message Go ttrpc uses for this case (fact sheet 2.3). */
+    /** The status message Go ttrpc uses for this case (docs/protocol.md §2.3). */
     public String message() {
         return FrameCodec.tooLargeMessage(length);
     }

@@ -22,7 +22,7 @@ final class Replies {
         return Response.newBuilder().setPayload(payload).build();
     }
 
-    /** Error: status only, no payload (fact sheet 2.2). */
+    /** Error: status only, no payload (docs/protocol.md §2.2). */
     static Response error(int code, String message) {
         return Response.newBuilder().setStatus(Status.newBuilder().setCode(code).setMessage(message)).build();
     }
@@ -41,7 +41,7 @@ final class Replies {
         return m;
     }
 
-    /** The status a handler failure turns into (fact sheet 2.3). */
+    /** The status a handler failure turns into (docs/protocol.md §2.3). */
     static Response failure(Throwable failure) {
         return switch (failure) {
             case TtrpcException e -> Response.newBuilder().setStatus(e.toStatus()).build();

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Serves a {@link ServiceRegistry} over ttrpc on a Unix listening socket (fact sheet 2.3/2.4).
+ * Serves a {@link ServiceRegistry} over ttrpc on a Unix listening socket (docs/protocol.md §2.3, §2.4).
  *
  * <p>Threads: one platform thread accepts; each connection has a virtual reader thread; each
  * request runs on its own virtual thread. The accept loop is a platform thread because it is a

@@ -1,5 +1,5 @@
 /**
- * ttrpc: the small RPC protocol containerd speaks with its shims (fact sheet section 2).
+ * ttrpc: the small RPC protocol containerd speaks with its shims (docs/protocol.md §2).
  *
  * <p>Wire: a 10-byte header (length, stream id, type, flags) followed by a protobuf
  * {@code ttrpc.Request} or {@code ttrpc.Response}. All shim APIs are unary, so only

@@ -3,7 +3,7 @@ package io.rune.shim.ttrpc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds golden byte strings from hex fragments and quoted ASCII, like fact sheet 10.2 writes them. */
+/** Builds golden byte strings from hex fragments and quoted ASCII, like docs/protocol.md §10.2 writes them. */
 final class Bytes {
 
     private Bytes() {

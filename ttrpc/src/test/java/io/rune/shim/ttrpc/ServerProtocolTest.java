@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Server behaviour of fact sheet 2.3, checked byte by byte with a raw socket. */
+/** Server behaviour of docs/protocol.md §2.3, checked byte by byte with a raw socket. */
 @Timeout(20)
 class ServerProtocolTest {
 
