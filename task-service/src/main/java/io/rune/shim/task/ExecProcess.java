@@ -12,6 +12,7 @@ import io.rune.shim.sys.SysException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ final class ExecProcess extends Process {
             ProcessStdio io = c.openStdio(c.id + "-" + execId, stdio);
             Path specFile = Files.createTempFile(tempDir(), "runc-process", null);
             Path pidFile = c.bundle.execPidFile(execId);
+            Instant spawned = Instant.now();
             try {
                 Files.write(specFile, spec);
                 RuneCalls.run(() -> c.rune.exec(c.id, new ExecOptions(specFile.toString(), pidFile.toString(),
@@ -76,7 +78,7 @@ final class ExecProcess extends Process {
             }
             state = next;
             c.execStarted();
-            c.ctx.exits().claim(pid, this::onExit);
+            c.ctx.exits().claim(pid, spawned, this::onExit);
             c.ctx.events().execStarted(c.id, execId, pid);
         } finally {
             c.lock.unlock();

@@ -40,10 +40,22 @@ final class ExitRouter {
 
     /** The owner of pid gets its exit, now if it was already reaped. */
     void claim(int pid, Consumer<ProcessExit> owner) {
+        claim(pid, Instant.now().minus(KEEP_UNCLAIMED), owner);
+    }
+
+    /**
+     * As {@link #claim(int, Consumer)} for a process that cannot have exited before {@code spawned}
+     * (when the rune call that made it began): an earlier exit of the same pid was another process's,
+     * whose pid the kernel reused (pids wrap quickly where pid_max is 32768 and the node is busy).
+     */
+    void claim(int pid, Instant spawned, Consumer<ProcessExit> owner) {
         ProcessExit early;
         synchronized (this) {
             early = unclaimed.remove(pid);
-            if (early != null && early.exitedAt().isBefore(Instant.now().minus(KEEP_UNCLAIMED))) early = null; // stale: pid reused
+            if (early != null && (early.exitedAt().isBefore(spawned)
+                    || early.exitedAt().isBefore(Instant.now().minus(KEEP_UNCLAIMED)))) {
+                early = null; // stale: the pid was reused
+            }
             if (early == null) {
                 owners.put(pid, owner);
                 return;

@@ -12,6 +12,7 @@ import io.rune.shim.stdio.StdioPaths;
 import io.rune.shim.runc.RuneIo;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +55,17 @@ final class InitProcess extends Process {
 
     /** rune create (called by the factory with the container lock held); the process now exists. */
     void create(CreateOptions options) throws IOException, InterruptedException {
+        Instant spawned = Instant.now();
         RuneCalls.run(() -> container.rune.create(container.id, options, runeIo(io)));
         io.started();
-        running(Bundle.readPid(container.bundle.initPidFile()));
+        running(Bundle.readPid(container.bundle.initPidFile()), spawned);
     }
 
     /** The pid is known: find the cgroup, and claim the exit (it may have been reaped already). */
-    private void running(int pid) {
+    private void running(int pid, Instant spawned) {
         this.pid = pid;
         container.cgroup = container.ctx.cgroups().find(container.id, pid);
-        container.ctx.exits().claim(pid, this::onExit);
+        container.ctx.exits().claim(pid, spawned, this::onExit);
     }
 
     @Override
@@ -85,10 +87,11 @@ final class InitProcess extends Process {
     private void restore(InitState.CreatedFromCheckpoint cp) throws IOException, InterruptedException {
         Bundle b = container.bundle;
         String work = container.options.criuWorkPath().isEmpty() ? b.workDir().toString() : container.options.criuWorkPath();
+        Instant spawned = Instant.now();
         RuneCalls.run(() -> container.rune.restore(container.id, new RestoreOptions(b.dir().toString(), cp.image(), work,
                 cp.parent(), b.initPidFile().toString(), io.consoleSocket(), container.options.noPivotRoot()), runeIo(io)));
         io.started();
-        running(Bundle.readPid(b.initPidFile()));
+        running(Bundle.readPid(b.initPidFile()), spawned);
     }
 
     /** Exec is allowed while the init is created or running. */

@@ -49,28 +49,22 @@ sealed interface InitState {
         return false;
     }
 
-    record Created() implements InitState {
-        public Status status() { return Status.CREATED; }
-        public String word() { return "created"; }
-        @Override public InitState start() { return new Running(); }
-        @Override public InitState pause() { throw ShimError.unknown("cannot pause task in created state"); }
-        @Override public InitState resume() { throw ShimError.unknown("cannot resume task in created state"); }
-        @Override public InitState delete() { return new Deleted(); }
-        @Override public void checkExec() {}
-        @Override public void checkCheckpoint() { throw ShimError.unknown("cannot checkpoint a task in created state"); }
+    /** Created, with or without a checkpoint to restore: no process runs yet. */
+    sealed interface Unstarted extends InitState {
+        default Status status() { return Status.CREATED; }
+        default String word() { return "created"; }
+        @Override default InitState start() { return new Running(); }
+        @Override default InitState pause() { throw ShimError.unknown("cannot pause task in created state"); }
+        @Override default InitState resume() { throw ShimError.unknown("cannot resume task in created state"); }
+        @Override default InitState delete() { return new Deleted(); }
+        @Override default void checkExec() {}
+        @Override default void checkCheckpoint() { throw ShimError.unknown("cannot checkpoint a task in created state"); }
     }
 
+    record Created() implements Unstarted {}
+
     /** Created from a checkpoint image: no process until Start restores it (pid 0, as the Go shim). */
-    record CreatedFromCheckpoint(String image, String parent) implements InitState {
-        public Status status() { return Status.CREATED; }
-        public String word() { return "created"; }
-        @Override public InitState start() { return new Running(); }
-        @Override public InitState pause() { throw ShimError.unknown("cannot pause task in created state"); }
-        @Override public InitState resume() { throw ShimError.unknown("cannot resume task in created state"); }
-        @Override public InitState delete() { return new Deleted(); }
-        @Override public void checkExec() {}
-        @Override public void checkCheckpoint() { throw ShimError.unknown("cannot checkpoint a task in created state"); }
-    }
+    record CreatedFromCheckpoint(String image, String parent) implements Unstarted {}
 
     record Running() implements InitState {
         public Status status() { return Status.RUNNING; }

@@ -90,6 +90,21 @@ class RootfsAndStateTest {
         assertEquals(fresh, got.get(5, TimeUnit.SECONDS));
     }
 
+    /** An exit reaped before the owner's rune call began belonged to an earlier process with that pid. */
+    @Test
+    void exitFromBeforeTheSpawnIsNotDelivered() throws Exception {
+        ExitRouter r = new ExitRouter();
+        Instant spawned = Instant.now();
+        r.onExit(new ProcessExit(4444, 1, spawned.minusMillis(500)));
+        CompletableFuture<ProcessExit> got = new CompletableFuture<>();
+        r.claim(4444, spawned, got::complete);
+        Thread.sleep(100);
+        assertFalse(got.isDone());
+        ProcessExit own = new ProcessExit(4444, 0, Instant.now());
+        r.onExit(own);
+        assertEquals(own, got.get(5, TimeUnit.SECONDS));
+    }
+
     @Test
     void zeroTimeIsGosZeroTime() {
         assertEquals(-62135596800L, Timestamps.ZERO.getSeconds());
