@@ -114,8 +114,14 @@ class ShimFrameTest {
             c.close();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((Files.exists(socket) || !Files.exists(bundle.resolve("stopped"))) && System.nanoTime() < deadline) Thread.sleep(50);
+        // the stop hook's file can be seen created before it is written: wait for its content
+        while ((Files.exists(socket) || !stopped(bundle)) && System.nanoTime() < deadline) Thread.sleep(50);
         assertFalse(Files.exists(socket), "the daemon removed its socket");
         assertEquals("yes", Files.readString(bundle.resolve("stopped"), StandardCharsets.UTF_8));
+    }
+
+    private static boolean stopped(Path bundle) throws java.io.IOException {
+        Path f = bundle.resolve("stopped");
+        return Files.exists(f) && Files.readString(f, StandardCharsets.UTF_8).equals("yes");
     }
 }
