@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import io.rune.shim.ttrpc.PeerCheck;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    /** Set by start for the daemon it spawns: the daemon's scope and linger time. */
+    static final String SCOPE_VARIABLE = "RUNE_SHIM_SCOPE", LINGER_VARIABLE = "RUNE_SHIM_LINGER";
 
     private final Flags flags;
     private final ShimManager manager;
@@ -42,14 +47,30 @@ final class Daemon {
         String ttrpcAddress = System.getenv("TTRPC_ADDRESS");
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
         EventPublisher events = new EventPublisher(ttrpcAddress, flags.namespace());
-        ShimService service = manager.serve(new DaemonContext(flags, Posix.getpid(), commands, events, stop::countDown));
+        ShimScope scope = ShimScope.parse(System.getenv(SCOPE_VARIABLE));
+        AtomicReference<IdleExit> idleExit = new AtomicReference<>();
+        // in namespace scope "nothing left" starts the linger time instead of ending the daemon
+        Runnable nothingLeft = scope == ShimScope.NAMESPACE ? () -> idleExit.get().nothingLeft() : stop::countDown;
+        ShimService service = manager.serve(new DaemonContext(flags, Posix.getpid(), commands, events, nothingLeft));
         TtrpcServer server = new TtrpcServer(service.registry());
         server.start(listener);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, events, service, "signal")));
+        ControlServer control = null;
+        if (scope == ShimScope.NAMESPACE) {
+            String lingerText = System.getenv(LINGER_VARIABLE);
+            Duration linger = lingerText == null || lingerText.isEmpty() ? StartOptions.DEFAULT_LINGER
+                    : StartOptions.parseDuration(lingerText);
+            idleExit.set(new IdleExit(linger, service.idle(), stop::countDown));
+            control = ControlServer.start(ControlSocket.path(flags.address(), flags.namespace()),
+                    new NamespaceControl(flags, SocketAddress.uri(Path.of(flags.socket())), manager, idleExit.get()),
+                    PeerCheck.sameUser(), manager.name());
+            LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
+        }
+        ControlServer controlServer = control;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, controlServer, events, service, "signal")));
         LOG.info("id={} call=serve pid={} socket={} main-to-serve={}ms", flags.id(), Posix.getpid(), flags.socket(),
                 (System.nanoTime() - startedNanos) / 1_000_000);
         stop.await();
-        shutdown(server, events, service, "Shutdown");
+        shutdown(server, controlServer, events, service, scope == ShimScope.NAMESPACE ? "idle" : "Shutdown");
     }
 
     /** The socket `start` bound and passed as fd 0, or (started by hand) the -socket path. */
@@ -64,16 +85,11 @@ final class Daemon {
         return s;
     }
 
-    private void shutdown(TtrpcServer server, EventPublisher events, ShimService service, String why) {
+    private void shutdown(TtrpcServer server, ControlServer control, EventPublisher events, ShimService service, String why) {
         if (!stopping.compareAndSet(false, true)) return;
         LOG.info("id={} call=shutdown reason={}", flags.id(), why);
-        try {
-            // pending events still go out; then the socket goes so no new client finds a dead daemon
-            events.close(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.close();
+        // the sockets go first: a start from now on binds a new daemon instead of finding this one
+        if (control != null) control.close();
         if (!flags.socket().isEmpty()) {
             try {
                 Files.deleteIfExists(Path.of(flags.socket()));
@@ -81,6 +97,13 @@ final class Daemon {
                 LOG.warn("id={} call=shutdown remove socket: {}", flags.id(), e.getMessage());
             }
         }
+        try {
+            // pending events still go out
+            events.close(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
         try {
             service.onStop().run();
         } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ public interface ShimManager {
 
     /**
      * What {@code start} needs from the runtime options containerd wrote to stdin (a protobuf Any;
-     * never called when stdin was empty). Bad options fail {@code start}.
+     * empty when containerd sent none) and the node's configuration. Bad options fail {@code start}.
      */
     StartOptions startOptions(byte[] options) throws IOException;
 

@@ -39,8 +39,10 @@ final class StartAction {
     String run() throws IOException {
         if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
         if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
-        String shimCgroup = (options.length == 0 ? StartOptions.DEFAULTS : manager.startOptions(options)).shimCgroup();
-        String group = GroupKey.of(bundle, flags.id());
+        StartOptions opts = manager.startOptions(options);
+        String shimCgroup = opts.shimCgroup();
+        // namespace scope: one daemon for the containerd address and namespace ("" is never a group)
+        String group = opts.scope() == ShimScope.NAMESPACE ? "" : GroupKey.of(bundle, flags.id());
         Path socket = SocketAddress.socketPath(flags.address(), flags.namespace(), group);
         String address = SocketAddress.uri(socket);
         Path dir = socket.getParent();
@@ -64,7 +66,7 @@ final class StartAction {
         }
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            int pid = spawnDaemon(listener, socket);
+            int pid = spawnDaemon(listener, socket, opts);
             try {
                 if (!shimCgroup.isEmpty()) ShimCgroup.join(shimCgroup, pid);
             } catch (IOException e) {
@@ -90,13 +92,19 @@ final class StartAction {
         }
     }
 
-    private int spawnDaemon(int listener, Path socket) throws IOException {
+    private int spawnDaemon(int listener, Path socket, StartOptions opts) throws IOException {
         List<String> argv = new ArrayList<>(Launcher.command(manager.relaunch()));
         argv.addAll(List.of("-namespace", flags.namespace(), "-id", flags.id(), "-address", flags.address(),
                 "-socket", socket.toString()));
         if (flags.debug()) argv.add("-debug");
         List<String> env = new ArrayList<>();
-        System.getenv().forEach((k, v) -> env.add(k + "=" + v));
+        System.getenv().forEach((k, v) -> {
+            if (!k.equals(Daemon.SCOPE_VARIABLE) && !k.equals(Daemon.LINGER_VARIABLE)) env.add(k + "=" + v);
+        });
+        if (opts.scope() == ShimScope.NAMESPACE) {
+            env.add(Daemon.SCOPE_VARIABLE + "=" + opts.scope().word());
+            env.add(Daemon.LINGER_VARIABLE + "=" + opts.linger().toMillis() + "ms");
+        }
         return Spawner.spawn(new SpawnRequest(argv, env, bundle.toString(),
                 List.of(new FdAction.Dup(listener, 0), FdAction.devNull(1), FdAction.devNull(2)), true, false));
     }

@@ -41,6 +41,7 @@ public final class FakeShim implements ShimManager {
     public StartOptions startOptions(byte[] options) throws IOException {
         String s = new String(options, StandardCharsets.UTF_8);
         if (s.startsWith("bad")) throw new IOException("cannot decode runtime options on stdin: " + s);
+        if (s.equals("namespace")) return new StartOptions("", ShimScope.NAMESPACE, null);
         return new StartOptions("");
     }
 

@@ -7,7 +7,9 @@ import io.rune.shim.frame.Relaunch;
 import io.rune.shim.frame.ShimAction;
 import io.rune.shim.frame.ShimManager;
 import io.rune.shim.frame.ShimService;
+import io.rune.shim.frame.ShimScope;
 import io.rune.shim.frame.StartOptions;
+import io.rune.shim.task.RuntimeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,9 +39,19 @@ final class RuneShim implements ShimManager {
         return new Relaunch(LAUNCHER_VARIABLE, Main.class.getName());
     }
 
+    /** ShimCgroup from the runtime options; ShimScope and ShimLinger from them, else from the node's config. */
     @Override
     public StartOptions startOptions(byte[] options) throws IOException {
-        return new StartOptions(RuneTaskService.shimCgroup(options));
+        RuntimeOptions o = options.length == 0 ? RuntimeOptions.DEFAULTS : RuneTaskService.options(options);
+        RuntimeOptions node = o.shimScope().isEmpty() || o.shimLinger().isEmpty() ? NodeConfig.load() : o;
+        String scope = o.shimScope().isEmpty() ? node.shimScope() : o.shimScope();
+        String linger = o.shimLinger().isEmpty() ? node.shimLinger() : o.shimLinger();
+        try {
+            return new StartOptions(o.shimCgroup(), ShimScope.parse(scope),
+                    linger.isEmpty() ? null : StartOptions.parseDuration(linger));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
     }
 
     @Override
@@ -49,8 +61,9 @@ final class RuneShim implements ShimManager {
 
     @Override
     public ShimService serve(DaemonContext ctx) {
-        return new ShimService(TaskBinding.registry(RuneTaskService.create(ctx.flags().namespace(), ctx.shimPid(),
-                ctx.flags().debug(), ctx.commands(), ctx.events(), ctx.exit())));
+        var tasks = RuneTaskService.create(ctx.flags().namespace(), ctx.shimPid(), ctx.flags().debug(), ctx.commands(),
+                ctx.events(), ctx.exit());
+        return new ShimService(TaskBinding.registry(tasks), () -> {}, tasks::idle);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.rune.shim.frame.EventPublisher;
 import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.task.OptionsDecoder;
+import io.rune.shim.task.RuntimeOptions;
 import io.rune.shim.task.ShimError;
 import io.rune.shim.task.TaskPorts;
 import io.rune.shim.task.TaskService;
@@ -28,10 +29,10 @@ final class RuneTaskService {
         return tasks;
     }
 
-    /** ShimCgroup of the runtime options containerd wrote to start's stdin; bad options fail start, as with the Go shim. */
-    static String shimCgroup(byte[] options) throws IOException {
+    /** The runtime options containerd wrote to start's stdin; bad options fail start, as with the Go shim. */
+    static RuntimeOptions options(byte[] options) throws IOException {
         try {
-            return OptionsDecoder.decode(Any.parseFrom(options)).shimCgroup();
+            return OptionsDecoder.decode(Any.parseFrom(options));
         } catch (InvalidProtocolBufferException e) {
             throw new IOException("cannot decode runtime options on stdin: " + e.getMessage());
         } catch (ShimError e) {

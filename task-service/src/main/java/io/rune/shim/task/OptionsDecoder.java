@@ -55,6 +55,11 @@ public final class OptionsDecoder {
         }
     }
 
+    /** A TOML options table (an options file, or the shim's node-wide config.toml); source names it in errors. */
+    public static RuntimeOptions fromToml(String text, String source) {
+        return OptionsToml.parse(text, source);
+    }
+
     static RuntimeOptions fromRuncV1(io.rune.shim.api.runc.Options o) {
         return new RuntimeOptions(o.getBinaryName(), o.getRoot(), o.getNoPivotRoot(), o.getNoNewKeyring(),
                 o.getShimCgroup(), o.getIoUid(), o.getIoGid(), o.getCriuPath(), o.getSystemdCgroup(),

@@ -5,12 +5,22 @@ import io.rune.shim.runc.RuneConfig;
 /**
  * The runtime options of a container, whichever message carried them. Empty strings and
  * zero ids mean "not set". carrierConfig (the carrier's config.toml) comes only from an options file
- * (key {@code CarrierConfig}); empty means /etc/inclavare-containers/config.toml.
+ * (key {@code CarrierConfig}); empty means /etc/inclavare-containers/config.toml. shimScope
+ * ({@code ShimScope}: "group" or "namespace") and shimLinger ({@code ShimLinger}, e.g. "30s") too.
  */
 public record RuntimeOptions(String binaryName, String root, boolean noPivotRoot, boolean noNewKeyring,
                              String shimCgroup, int ioUid, int ioGid, String criuPath, boolean systemdCgroup,
-                             String criuImagePath, String criuWorkPath, String carrierConfig) {
+                             String criuImagePath, String criuWorkPath, String carrierConfig,
+                             String shimScope, String shimLinger) {
     public static final RuntimeOptions DEFAULTS = new RuntimeOptions("", "", false, false, "", 0, 0, "", false, "", "", "");
+
+    /** Options without the shim's own keys (ShimScope, ShimLinger: only an options file carries them). */
+    public RuntimeOptions(String binaryName, String root, boolean noPivotRoot, boolean noNewKeyring, String shimCgroup,
+                          int ioUid, int ioGid, String criuPath, boolean systemdCgroup, String criuImagePath,
+                          String criuWorkPath, String carrierConfig) {
+        this(binaryName, root, noPivotRoot, noNewKeyring, shimCgroup, ioUid, ioGid, criuPath, systemdCgroup,
+                criuImagePath, criuWorkPath, carrierConfig, "", "");
+    }
 
     public String binaryOrDefault() {
         return binaryName.isEmpty() ? RuneConfig.DEFAULT_BINARY : binaryName;

@@ -53,6 +53,11 @@ public final class TaskService {
         return containers.size();
     }
 
+    /** No container, and none being created: a shared daemon may leave. */
+    public boolean idle() {
+        return containers.isEmpty();
+    }
+
     public CreateTaskResponse create(CreateTaskRequest r) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Container c = factory.create(r);

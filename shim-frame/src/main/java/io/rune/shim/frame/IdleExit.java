@@ -1,0 +1,72 @@
+package io.rune.shim.frame;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * When a namespace-scope daemon leaves: after its last container went and {@code linger} passed
+ * with no new container and nothing to serve. A {@code start} answered from the control socket
+ * counts as activity, under the same lock as the decision to leave, so no start is ever answered
+ * by a daemon that is about to go.
+ */
+final class IdleExit {
+    private final Duration linger;
+    private final BooleanSupplier idle;
+    private final Runnable leave;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("idle-exit").daemon().unstarted(r));
+    private long lastActivity = System.nanoTime();
+    private boolean leaving;
+
+    /**
+     * @param idle  whether nothing is left to serve (no container, none being created)
+     * @param leave runs once, when the daemon goes
+     */
+    IdleExit(Duration linger, BooleanSupplier idle, Runnable leave) {
+        this.linger = linger;
+        this.idle = idle;
+        this.leave = leave;
+    }
+
+    /** A start wants this daemon: true unless it is leaving; the idle clock starts again. */
+    synchronized boolean admit() {
+        if (leaving) return false;
+        lastActivity = System.nanoTime();
+        schedule(linger.toNanos());
+        return true;
+    }
+
+    /** The manager found no container left (Shutdown): leave once the linger time passed idle. */
+    synchronized void nothingLeft() {
+        if (leaving) return;
+        lastActivity = System.nanoTime();
+        if (linger.isZero()) {
+            check();
+        } else {
+            schedule(linger.toNanos());
+        }
+    }
+
+    synchronized boolean leaving() {
+        return leaving;
+    }
+
+    private void schedule(long nanos) {
+        timer.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+        synchronized (this) {
+            if (leaving) return;
+            long quiet = System.nanoTime() - lastActivity;
+            if (quiet < linger.toNanos()) return; // a later check is scheduled already
+            if (!idle.getAsBoolean()) return;     // a container came; its Shutdown will ask again
+            leaving = true;
+        }
+        timer.shutdown();
+        leave.run();
+    }
+}
