@@ -18,9 +18,14 @@ final class NodeConfig {
 
     private NodeConfig() {}
 
-    static RuntimeOptions load() throws IOException {
+    /** The file in force: CONTAINERD_SHIM_RUNE_CONFIG, else the default path. */
+    static Path path() {
         String env = System.getenv(PATH_VARIABLE);
-        Path p = env == null || env.isEmpty() ? DEFAULT_PATH : Path.of(env);
+        return env == null || env.isEmpty() ? DEFAULT_PATH : Path.of(env);
+    }
+
+    /** The options the file sets; defaults when it does not exist. */
+    static RuntimeOptions load(Path p) throws IOException {
         String text;
         try {
             text = Files.readString(p);

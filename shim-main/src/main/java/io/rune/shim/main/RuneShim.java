@@ -21,6 +21,16 @@ final class RuneShim implements ShimManager {
     static final String VERSION = "0.1.0";
     /** The installed launcher exports its own path here, so start runs the daemon through it. */
     static final String LAUNCHER_VARIABLE = "CONTAINERD_SHIM_RUNE_LAUNCHER";
+    private final Path nodeConfig;
+
+    RuneShim() {
+        this(NodeConfig.path());
+    }
+
+    /** @param nodeConfig the node-wide shim configuration file (need not exist) */
+    RuneShim(Path nodeConfig) {
+        this.nodeConfig = nodeConfig;
+    }
 
     @Override
     public String name() {
@@ -43,7 +53,7 @@ final class RuneShim implements ShimManager {
     @Override
     public StartOptions startOptions(byte[] options) throws IOException {
         RuntimeOptions o = options.length == 0 ? RuntimeOptions.DEFAULTS : RuneTaskService.options(options);
-        RuntimeOptions node = o.shimScope().isEmpty() || o.shimLinger().isEmpty() ? NodeConfig.load() : o;
+        RuntimeOptions node = o.shimScope().isEmpty() || o.shimLinger().isEmpty() ? NodeConfig.load(nodeConfig) : o;
         String scope = o.shimScope().isEmpty() ? node.shimScope() : o.shimScope();
         String linger = o.shimLinger().isEmpty() ? node.shimLinger() : o.shimLinger();
         try {

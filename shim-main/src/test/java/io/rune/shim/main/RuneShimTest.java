@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.protobuf.Any;
 import io.rune.shim.carrier.CommandRunner;
+import io.rune.shim.frame.ShimScope;
+import io.rune.shim.frame.StartOptions;
 import io.rune.shim.frame.ReaperCommands;
 import io.rune.shim.runc.CommandResult;
 import io.rune.shim.runc.RuneIo;
@@ -39,6 +41,40 @@ class RuneShimTest {
                 .setValue(io.rune.shim.api.runc.Options.newBuilder().setShimCgroup("/shims/a").build().toByteString())
                 .build().toByteArray();
         assertEquals("/shims/a", shim.startOptions(stdin).shimCgroup());
+    }
+
+    private static byte[] optionsFile(String toml) {
+        return Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
+                .setValue(io.rune.shim.api.cri.Options.newBuilder()
+                        .setConfigBody(com.google.protobuf.ByteString.copyFromUtf8(toml)).build().toByteString())
+                .build().toByteArray();
+    }
+
+    @Test
+    void scopeAndLingerFromTheRuntimeOptionsElseTheNodeConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path node = dir.resolve("config.toml");
+        RuneShim withNode = new RuneShim(node);
+        // no node config, no options: the Go shim's model
+        StartOptions none = withNode.startOptions(new byte[0]);
+        assertEquals(ShimScope.GROUP, none.scope());
+        assertEquals(StartOptions.DEFAULT_LINGER, none.linger());
+        // per runtime (an options file: CRI's runtimes table, ctr --runtime-config-path)
+        StartOptions perRuntime = withNode.startOptions(optionsFile("ShimScope = \"namespace\"\nShimLinger = \"5s\"\n"));
+        assertEquals(ShimScope.NAMESPACE, perRuntime.scope());
+        assertEquals(java.time.Duration.ofSeconds(5), perRuntime.linger());
+        // node-wide, and the runtime's own setting wins over it
+        java.nio.file.Files.writeString(node, "ShimScope = \"namespace\"\nShimLinger = \"250ms\"\n");
+        StartOptions nodeWide = withNode.startOptions(new byte[0]);
+        assertEquals(ShimScope.NAMESPACE, nodeWide.scope());
+        assertEquals(java.time.Duration.ofMillis(250), nodeWide.linger());
+        assertEquals(ShimScope.GROUP, withNode.startOptions(optionsFile("ShimScope = \"group\"\n")).scope());
+        // a bad value fails start with a message naming it
+        IOException bad = assertThrows(IOException.class, () -> withNode.startOptions(optionsFile("ShimScope = \"pod\"\n")));
+        assertEquals("ShimScope must be \"group\" or \"namespace\", not \"pod\"", bad.getMessage());
+        java.nio.file.Files.writeString(node, "ShimLinger = \"soon\"\n");
+        assertTrue(assertThrows(IOException.class, () -> withNode.startOptions(new byte[0])).getMessage()
+                .startsWith("not a duration"));
     }
 
     @Test
