@@ -35,6 +35,9 @@ public final class Posix {
     private static final Native.Fn KILL = Native.lazyErrno("kill", FunctionDescriptor.of(INT, INT, INT));
     private static final Native.Fn POLL = Native.lazyErrno("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
     private static final Native.Fn FCHOWN = Native.lazyErrno("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final Native.Fn SPLICE = Native.lazyErrno("splice",
+            FunctionDescriptor.of(LONG, INT, ADDR, INT, ADDR, LONG, INT));
+    private static final int SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2;
 
     private Posix() {}
 
@@ -164,6 +167,51 @@ public final class Posix {
         return out.toByteArray();
     }
 
+    /**
+     * Moves up to len bytes from in to out inside the kernel (one of them must be a pipe or FIFO),
+     * without blocking on the pipe: returns how many moved, 0 at end of input; EAGAIN (as a
+     * SysException) when the pipe is empty or full; EINVAL when the fds cannot be spliced.
+     */
+    public static long splice(int in, int out, long len) throws SysException {
+        return Native.call("splice", "fd " + in + " to fd " + out, st -> (long) SPLICE.get().invokeExact(st, in,
+                MemorySegment.NULL, out, MemorySegment.NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK));
+    }
+
+    /*
+     * Non-blocking copies meet EAGAIN all the time: these variants return minus the errno instead
+     * of throwing (EINTR is retried). Byte counts are >= 0; 0 means end of input.
+     */
+
+    /** {@link #splice} returning -errno. */
+    public static long trySplice(int in, int out, long len) {
+        return retried(() -> Native.attempt(st -> (long) SPLICE.get().invokeExact(st, in, MemorySegment.NULL, out,
+                MemorySegment.NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK)));
+    }
+
+    /** One read(2) into buf: bytes read, 0 at end of file, or -errno (EAGAIN on an empty non-blocking fd). */
+    public static int tryRead(int fd, byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        MemorySegment nb = IoBuffer.forThread(len);
+        int n = (int) retried(() -> Native.attempt(st -> (long) READ.get().invokeExact(st, fd, nb, nb.byteSize())));
+        if (n > 0) MemorySegment.copy(nb, ValueLayout.JAVA_BYTE, 0, buf, off, n);
+        return n;
+    }
+
+    /** One write(2) from buf: bytes written (maybe fewer than len), or -errno (EAGAIN when full, EPIPE). */
+    public static int tryWrite(int fd, byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        MemorySegment nb = IoBuffer.forThread(len);
+        MemorySegment.copy(buf, off, nb, ValueLayout.JAVA_BYTE, 0, (int) nb.byteSize());
+        return (int) retried(() -> Native.attempt(st -> (long) WRITE.get().invokeExact(st, fd, nb, nb.byteSize())));
+    }
+
+    private static long retried(java.util.function.LongSupplier call) {
+        while (true) {
+            long r = call.getAsLong();
+            if (r != -Errno.EINTR) return r;
+        }
+    }
+
     public static void dup2(int from, int to) throws SysException {
         Native.call("dup2", from + " -> " + to, st -> (int) DUP2.get().invokeExact(st, from, to));
     }
@@ -188,18 +236,27 @@ public final class Posix {
         Native.call("fchown", "fd " + fd, st -> (int) FCHOWN.get().invokeExact(st, fd, uid, gid));
     }
 
-    public static final short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+    public static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
 
     /**
      * poll(2) on the given fds for POLLIN; returns the revents of each (0 = not ready).
      * timeoutMillis -1 blocks. EINTR is retried.
      */
     public static short[] poll(int[] fds, int timeoutMillis) throws SysException {
+        return poll(fds, POLLIN, timeoutMillis);
+    }
+
+    /** Whether fd can take a write now: the revents of a poll(2) for POLLOUT that does not wait. */
+    public static short pollOut(int fd) throws SysException {
+        return poll(new int[] {fd}, POLLOUT, 0)[0];
+    }
+
+    private static short[] poll(int[] fds, short events, int timeoutMillis) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment pfd = a.allocate(8L * fds.length, 4);
             for (int i = 0; i < fds.length; i++) {
                 pfd.set(INT, 8L * i, fds[i]);
-                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, events);
                 pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
             }
             long n = fds.length;
