@@ -125,6 +125,7 @@ final class ControlServer implements AutoCloseable {
     /** Removes the socket first (no launcher finds a leaving daemon), then stops accepting. */
     @Override
     public void close() {
+        if (closed) return;
         closed = true;
         try {
             Files.deleteIfExists(path);

@@ -59,10 +59,18 @@ final class Daemon {
             String lingerText = System.getenv(LINGER_VARIABLE);
             Duration linger = lingerText == null || lingerText.isEmpty() ? StartOptions.DEFAULT_LINGER
                     : StartOptions.parseDuration(lingerText);
-            idleExit.set(new IdleExit(linger, service.idle(), stop::countDown));
+            AtomicReference<ControlServer> controlRef = new AtomicReference<>();
+            idleExit.set(new IdleExit(linger, service.idle(), () -> {
+                // the sockets go before anything that takes time: the next start makes a new daemon
+                ControlServer c = controlRef.get();
+                if (c != null) c.close();
+                removeSocket();
+                stop.countDown();
+            }));
             control = ControlServer.start(ControlSocket.path(flags.address(), flags.namespace()),
                     new NamespaceControl(flags, SocketAddress.uri(Path.of(flags.socket())), manager, idleExit.get()),
                     PeerCheck.sameUser(), manager.name());
+            controlRef.set(control);
             LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
         }
         ControlServer controlServer = control;
@@ -85,18 +93,21 @@ final class Daemon {
         return s;
     }
 
+    private void removeSocket() {
+        if (flags.socket().isEmpty()) return;
+        try {
+            Files.deleteIfExists(Path.of(flags.socket()));
+        } catch (IOException e) {
+            LOG.warn("id={} call=shutdown remove socket: {}", flags.id(), e.getMessage());
+        }
+    }
+
     private void shutdown(TtrpcServer server, ControlServer control, EventPublisher events, ShimService service, String why) {
         if (!stopping.compareAndSet(false, true)) return;
         LOG.info("id={} call=shutdown reason={}", flags.id(), why);
         // the sockets go first: a start from now on binds a new daemon instead of finding this one
         if (control != null) control.close();
-        if (!flags.socket().isEmpty()) {
-            try {
-                Files.deleteIfExists(Path.of(flags.socket()));
-            } catch (IOException e) {
-                LOG.warn("id={} call=shutdown remove socket: {}", flags.id(), e.getMessage());
-            }
-        }
+        removeSocket();
         try {
             // pending events still go out
             events.close(Duration.ofSeconds(5));

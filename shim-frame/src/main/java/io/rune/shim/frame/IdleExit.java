@@ -23,7 +23,8 @@ final class IdleExit {
 
     /**
      * @param idle  whether nothing is left to serve (no container, none being created)
-     * @param leave runs once, when the daemon goes
+     * @param leave runs once, when the daemon goes, under the same lock as {@link #admit}: it must
+     *              be quick (remove the sockets, signal the daemon's main thread)
      */
     IdleExit(Duration linger, BooleanSupplier idle, Runnable leave) {
         this.linger = linger;
@@ -58,15 +59,14 @@ final class IdleExit {
         timer.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
     }
 
-    private void check() {
-        synchronized (this) {
-            if (leaving) return;
-            long quiet = System.nanoTime() - lastActivity;
-            if (quiet < linger.toNanos()) return; // a later check is scheduled already
-            if (!idle.getAsBoolean()) return;     // a container came; its Shutdown will ask again
-            leaving = true;
-        }
-        timer.shutdown();
+    private synchronized void check() {
+        if (leaving) return;
+        long quiet = System.nanoTime() - lastActivity;
+        if (quiet < linger.toNanos()) return; // a later check is scheduled already
+        if (!idle.getAsBoolean()) return;     // a container came; its Shutdown will ask again
+        leaving = true;
+        // under the lock: a start refused from now on finds no socket of this daemon to reuse
         leave.run();
+        timer.shutdown();
     }
 }
