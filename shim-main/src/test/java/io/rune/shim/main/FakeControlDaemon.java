@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +72,7 @@ final class FakeControlDaemon implements AutoCloseable {
         try {
             byte[] magic = new byte[4];
             b.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IllegalStateException("bad magic");
+            if (!Arrays.equals(magic, MAGIC)) throw new IllegalStateException("bad magic");
             List<String> args = strings(b);
             String cwd = string(b);
             List<String> env = strings(b);

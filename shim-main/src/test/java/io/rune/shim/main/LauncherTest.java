@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -108,7 +109,7 @@ class LauncherTest {
     private Run run(byte[] stdin, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(launcher.toString()));
         argv.addAll(List.of(args));
-        Map<String, String> env = new java.util.HashMap<>(ENV);
+        Map<String, String> env = new HashMap<>(ENV);
         env.put("RUNE_SHIM_CONTROL_DIR", controlDir.toString());
         CommandResult r = runner.run(Command.of(argv).withOnlyEnv(env).withCwd(bundle).withInput(stdin)
                 .withTimeout(Duration.ofSeconds(30)));
