@@ -1,7 +1,9 @@
 # containerd-shim-rune-v2 — build, install, test, demo (wraps Maven).
 #   make                 build all modules (unit tests skipped)
 #   make install         install into $(PREFIX)/bin and $(PREFIX)/lib (PREFIX=/usr/local)
-#   make test            unit tests, then end-to-end tests against a private containerd
+#   make test            unit tests (launcher and Maven), then end-to-end tests against a private containerd
+#   make launcher        the native launcher alone, into target/launcher/ (as `make install` would build it)
+#   make launcher-test   the launcher's C unit tests
 #   make demo            the main job: run a container through the shim, end to end
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
@@ -34,7 +36,16 @@ CACHE_RECORD = -XX:ArchiveClassesAtExit=$(CACHE_FILE)
 CACHE_USE = -XX:SharedArchiveFile=$(CACHE_FILE)
 endif
 
-.PHONY: all build install uninstall test unit-test e2e-test demo clean
+# The installed binary is the native launcher (docs/launcher.md); these constants are compiled in.
+CC ?= cc
+LAUNCHER_SRC = launcher/containerd-shim-rune-v2.c
+LAUNCHER_CFLAGS = -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+LAUNCHER_DIR = target/launcher
+# $(call compile-launcher,output): the launcher for this PREFIX (java, lib dir, its own bin dir, JVM options)
+compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/java"' -DLAUNCHER_LIBDIR='"$(LIBDIR)"' \
+	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' -o $(1) $(LAUNCHER_SRC)
+
+.PHONY: all build install uninstall test unit-test e2e-test demo clean launcher launcher-test
 
 all: build
 
@@ -47,8 +58,7 @@ install: build
 	rm -f $(LIBDIR)/*.jar $(LIBDIR)/shim.jsa $(LIBDIR)/shim.aot
 	install -m 0644 shim-main/target/lib/*.jar $(LIBDIR)/
 	install -m 0644 shim-main/target/shim-main-*.jar $(LIBDIR)/
-	sed -e 's|@JAVA@|$(JAVA_HOME)/bin/java|' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
-	    -e 's|@JVM_OPTS@|$(JVM_OPTS) $(CACHE_USE)|' scripts/containerd-shim-rune-v2.in > $(BINDIR)/containerd-shim-rune-v2.tmp
+	$(call compile-launcher,$(BINDIR)/containerd-shim-rune-v2.tmp)
 	chmod 0755 $(BINDIR)/containerd-shim-rune-v2.tmp
 	mv -f $(BINDIR)/containerd-shim-rune-v2.tmp $(BINDIR)/containerd-shim-rune-v2
 	@# rune is runc plus enclave support; where no real rune exists, runc stands in for it.
@@ -60,13 +70,24 @@ install: build
 	@$(JAVA_HOME)/bin/java $(JVM_OPTS) $(CACHE_RECORD) -cp '$(LIBDIR)/*' io.rune.shim.main.Main train \
 	    >$(LIBDIR)/train.log 2>&1 || { cat $(LIBDIR)/train.log; echo "training run failed" >&2; exit 1; }
 	@rm -f $(LIBDIR)/train.log
+	@# the launcher's way to the JVM, with the cache just recorded
+	@$(BINDIR)/containerd-shim-rune-v2 -v >/dev/null || { echo "$(BINDIR)/containerd-shim-rune-v2 -v failed" >&2; exit 1; }
 	@echo "installed $(BINDIR)/containerd-shim-rune-v2 (start-up cache $(CACHE_FILE))"
 
 uninstall:
 	rm -rf $(LIBDIR) $(BINDIR)/containerd-shim-rune-v2
 	if [ -L $(BINDIR)/rune ]; then rm -f $(BINDIR)/rune; fi
 
-unit-test:
+launcher:
+	@mkdir -p $(LAUNCHER_DIR)
+	$(call compile-launcher,$(LAUNCHER_DIR)/containerd-shim-rune-v2)
+
+launcher-test:
+	@mkdir -p $(LAUNCHER_DIR)
+	$(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_TEST -o $(LAUNCHER_DIR)/launcher-test launcher/test/launcher_test.c
+	$(LAUNCHER_DIR)/launcher-test
+
+unit-test: launcher-test
 	$(MVN_TEST) install
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix

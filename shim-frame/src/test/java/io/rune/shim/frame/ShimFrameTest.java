@@ -110,7 +110,11 @@ class ShimFrameTest {
                     "still the first daemon");
         } finally {
             // also when an assertion failed: no daemon is left running
-            c.call(FakeShim.SERVICE, "Shutdown", ByteString.EMPTY, Duration.ofSeconds(10), Map.of());
+            try {
+                c.call(FakeShim.SERVICE, "Shutdown", ByteString.EMPTY, Duration.ofSeconds(10), Map.of());
+            } catch (io.rune.shim.ttrpc.TtrpcClosedException e) {
+                // the daemon may close before its reply is out; containerd takes that as done too
+            }
             c.close();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
