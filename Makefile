@@ -45,7 +45,7 @@ LAUNCHER_DIR = target/launcher
 compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/java"' -DLAUNCHER_LIBDIR='"$(LIBDIR)"' \
 	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' -o $(1) $(LAUNCHER_SRC)
 
-.PHONY: all build install uninstall test unit-test e2e-test demo clean launcher launcher-test
+.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace demo clean launcher launcher-test
 
 all: build
 
@@ -91,9 +91,17 @@ unit-test: launcher-test
 	$(MVN_TEST) install
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
+# The suites run twice: in the default (group) scope, then with namespace scope set node-wide
+# (the shim's config file, named to the shims through containerd's environment).
+E2E_NS_CONFIG = $(CURDIR)/e2e/namespace-scope.toml
 e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
 	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin
+	CONTAINERD_SHIM_RUNE_CONFIG=$(E2E_NS_CONFIG) $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.scope=namespace
+
+e2e-test-namespace:
+	$(MAKE) install PREFIX=$(E2E_PREFIX)
+	CONTAINERD_SHIM_RUNE_CONFIG=$(E2E_NS_CONFIG) $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.scope=namespace
 
 test: unit-test e2e-test
 
