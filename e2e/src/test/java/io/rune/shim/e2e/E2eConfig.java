@@ -31,7 +31,7 @@ public record E2eConfig(
     }
 
     public ShimRuntime underTest() {
-        return new ShimRuntime(runtime, "ut", stateRoot);
+        return new ShimRuntime(runtime, "ut", stateRoot, "namespace".equals(prop("e2e.scope", "group")));
     }
 
     public ShimRuntime referenceRuntime() {

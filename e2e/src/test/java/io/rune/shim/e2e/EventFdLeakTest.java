@@ -126,11 +126,11 @@ class EventFdLeakTest extends E2eTestBase {
         String anchor = containers.newId(rt, "fdanchor");
         String group = "g-" + anchor;
         String ann = "io.containerd.runc.v2.group=" + group;
-        Path groupSocket = Leftovers.shimSocket(ctd.address(), ctd.namespace(), group);
+        Path groupSocket = rt.socketFor(ctd.address(), ctd.namespace(), group);
         if (!startSleeper(rt, anchor, "--annotation", ann)) {
             return new Churn(false, -1, null, null, null, 0, List.of("anchor did not start"), false, List.of(), List.of(), 0, false);
         }
-        List<Long> daemons = Poll.until(Duration.ofSeconds(10), () -> ProcScan.shimPids(ctd.address(), anchor), l -> l.size() == 1);
+        List<Long> daemons = Poll.until(Duration.ofSeconds(10), () -> rt.shimPids(ctd.address(), ctd.namespace(), anchor), l -> l.size() == 1);
         if (daemons.size() != 1) {
             return new Churn(false, -1, null, null, null, 0, List.of("daemons for the anchor: " + daemons), false, List.of(), List.of(), 0, false);
         }

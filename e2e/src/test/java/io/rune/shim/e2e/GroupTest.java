@@ -46,7 +46,7 @@ class GroupTest extends E2eTestBase {
         String b = containers.newId(rt, "grpb");
         String group = "g-" + a;
         String ann = "io.containerd.runc.v2.group=" + group;
-        Path groupSocket = Leftovers.shimSocket(ctd.address(), ctd.namespace(), group);
+        Path groupSocket = rt.socketFor(ctd.address(), ctd.namespace(), group);
         if (!startSleeper(rt, a, "--annotation", ann) || !startSleeper(rt, b, "--annotation", ann)) {
             teardown(rt, a);
             teardown(rt, b);

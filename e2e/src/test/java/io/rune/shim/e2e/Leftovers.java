@@ -38,7 +38,7 @@ public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bu
 
     public static Leftovers scan(PrivateContainerd ctd, ShimRuntime rt, String id) {
         String ns = ctd.namespace();
-        Path sock = shimSocket(ctd.address(), ns, id);
+        Path sock = rt.socketFor(ctd.address(), ns, id);
         Path state = rt.stateRoot().resolve(ns).resolve(id);
         Path bundle = ctd.bundleDir(id);
         List<String> mounts = new ArrayList<>();
@@ -66,11 +66,24 @@ public record Leftovers(List<Long> shimPids, Path socket, Path stateDir, Path bu
         } catch (IOException ignored) {
             // no cgroup fs
         }
+        // the shim started for this container (in namespace scope the daemon is the first container's)
         return new Leftovers(ProcScan.shimPids(ctd.address(), id),
-                Files.exists(sock) ? sock : null,
+                Files.exists(sock) && socketOf(ctd, rt, id, sock) ? sock : null,
                 Files.exists(state) ? state : null,
                 Files.exists(bundle) ? bundle : null,
                 mounts, cgroups, fifos(ctd.base().resolve("fifo"), id));
+    }
+
+    /**
+     * Whether an existing socket counts as this container's: always in group scope; in namespace
+     * scope when the daemon serving it was started for this container, or when no daemon serves it
+     * (stale) — a socket shared with the namespace's other containers is not this one's leftover.
+     */
+    private static boolean socketOf(PrivateContainerd ctd, ShimRuntime rt, String id, Path sock) {
+        if (!rt.namespaceScope()) return true;
+        List<ProcScan.Proc> serving = ProcScan.shims(ctd.address()).stream()
+                .filter(p -> sock.toString().equals(ProcScan.flag(p.argv(), "socket"))).toList();
+        return serving.isEmpty() || serving.stream().anyMatch(p -> id.equals(ProcScan.flag(p.argv(), "id")));
     }
 
     /** FIFOs named {@code <id>-...} in the per-call directories under the FIFO dir given to ctr. */

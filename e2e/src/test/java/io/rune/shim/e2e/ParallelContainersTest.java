@@ -84,7 +84,7 @@ class ParallelContainersTest extends E2eTestBase {
         int notOneShim = 0;
         int totalShims = 0;
         for (String id : ids) {
-            List<Long> pids = ProcScan.shimPids(ctd.address(), id);
+            List<Long> pids = rt.shimPids(ctd.address(), ctd.namespace(), id);
             totalShims += pids.size();
             if (pids.size() != 1) {
                 notOneShim++;

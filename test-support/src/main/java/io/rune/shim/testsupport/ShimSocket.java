@@ -23,6 +23,20 @@ public final class ShimSocket {
         }
     }
 
+    /**
+     * The socket of containerd-shim-rune-v2's namespace-scope daemon: one per containerd address
+     * and namespace, sha256 of {@code <containerd sock>/<namespace>} under {@link #DIR}.
+     */
+    public static Path ofNamespace(Path address, String namespace) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((address + "/" + namespace).getBytes(StandardCharsets.UTF_8));
+            return DIR.resolve(HexFormat.of().formatHex(h));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The binary containerd looks up on its PATH for a runtime type: {@code io.containerd.rune.v2 -> containerd-shim-rune-v2}. */
     public static String binaryName(String runtimeType) {
         String[] parts = runtimeType.split("\\.");
