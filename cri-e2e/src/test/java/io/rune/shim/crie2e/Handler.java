@@ -1,6 +1,7 @@
 package io.rune.shim.crie2e;
 
 import io.rune.shim.testsupport.ShimSocket;
+import io.rune.shim.testsupport.SuiteProperties;
 import java.nio.file.Path;
 
 /**
@@ -19,6 +20,17 @@ record Handler(String name, String runtimeType, Path stateRoot) {
      * ignored the options would be seen keeping its state elsewhere.
      */
     static final Handler RUNE = new Handler("rune", "io.containerd.rune.v2", Path.of("/run/containerd/rune-cri"));
+
+    /**
+     * The socket of the daemon serving a pod (its group is the sandbox id): the Go shim's group
+     * socket, or, for the shim under test run with {@code -De2e.scope=namespace} (its ShimScope set
+     * node-wide), the one socket of its namespace daemon.
+     */
+    Path shimSocket(Path address, String group) {
+        boolean namespaceScope = this.equals(RUNE) && "namespace".equals(SuiteProperties.get("e2e.scope", "group"));
+        return namespaceScope ? ShimSocket.ofNamespace(address, CriContainerd.NAMESPACE)
+                : ShimSocket.of(address, CriContainerd.NAMESPACE, group);
+    }
 
     /** The binary name containerd derives from the runtime type. */
     String binaryName() {

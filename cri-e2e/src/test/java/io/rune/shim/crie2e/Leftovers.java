@@ -53,7 +53,7 @@ record Leftovers(List<String> listed, List<String> shims, List<String> files, Li
         }
         for (String id : pod.ids()) {
             ProcScan.shims(ctd.address(), id).forEach(p -> shims.add(p.toString()));
-            List<Path> paths = List.of(shimSocket(ctd.address(), id), ctd.bundleDir(id),
+            List<Path> paths = List.of(pod.handler.shimSocket(ctd.address(), id), ctd.bundleDir(id),
                     pod.handler.stateRoot().resolve(CriContainerd.NAMESPACE).resolve(id),
                     ctd.base().resolve("root/io.containerd.runtime.v2.task").resolve(CriContainerd.NAMESPACE).resolve(id),
                     ctd.base().resolve("state/io.containerd.grpc.v1.cri/sandboxes").resolve(id),
@@ -98,8 +98,4 @@ record Leftovers(List<String> listed, List<String> shims, List<String> files, Li
         return Poll.until(timeout, () -> scan(ctd, pod, netnsBefore), Leftovers::clean);
     }
 
-    /** The shim socket path the Go shim derives for a group (the sandbox id) in k8s.io (see {@link ShimSocket#of}). */
-    static Path shimSocket(Path address, String group) {
-        return ShimSocket.of(address, CriContainerd.NAMESPACE, group);
-    }
 }

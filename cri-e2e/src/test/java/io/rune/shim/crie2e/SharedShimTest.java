@@ -61,7 +61,7 @@ class SharedShimTest extends CriTestBase {
         // the start processes of a and b exit right after handing over: wait for the steady state
         List<ProcScan.Proc> shims = Poll.until(Duration.ofSeconds(5), () -> podShims(pod), l -> l.size() <= 1);
         boolean shimIsSandbox = shims.size() == 1 && pod.id.equals(shims.get(0).flag("id"));
-        String expectedAddress = "unix://" + Leftovers.shimSocket(ctd.address(), pod.id);
+        String expectedAddress = "unix://" + pod.handler.shimSocket(ctd.address(), pod.id);
         List<String> addrs = List.of(address(pod.id), address(a), address(b));
         String addresses = addrs.stream().allMatch(expectedAddress::equals) ? "same" : addrs.toString();
         String execs = execSync(a, 10, "/bin/echo", "in-a") + ", " + execSync(b, 10, "/bin/echo", "in-b");
