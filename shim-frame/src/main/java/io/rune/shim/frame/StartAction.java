@@ -1,5 +1,6 @@
 package io.rune.shim.frame;
 
+import io.rune.shim.api.Identifiers;
 import io.rune.shim.sys.Errno;
 import io.rune.shim.sys.FdAction;
 import io.rune.shim.sys.Posix;
@@ -39,6 +40,10 @@ final class StartAction {
     String run() throws IOException {
         if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
         if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
+        for (String id : new String[] {flags.namespace(), flags.id()}) {
+            String bad = Identifiers.problem(id);
+            if (bad != null) throw new IOException(bad + ": invalid argument");
+        }
         StartOptions opts = manager.startOptions(options);
         String shimCgroup = opts.shimCgroup();
         // namespace scope: one daemon for the containerd address and namespace ("" is never a group)

@@ -1,5 +1,6 @@
 package io.rune.shim.main;
 
+import io.rune.shim.api.Identifiers;
 import io.rune.shim.api.task.DeleteResponse;
 import io.rune.shim.frame.Flags;
 import io.rune.shim.frame.ReaperCommands;
@@ -35,6 +36,10 @@ final class DeleteAction {
     }
 
     DeleteResponse run() throws IOException, InterruptedException {
+        for (String id : new String[] {flags.namespace(), flags.id()}) {
+            String bad = Identifiers.problem(id); // both name rune's state dir: never a path outside its root
+            if (bad != null) throw new IOException(bad + ": invalid argument");
+        }
         Bundle b = Bundle.at(bundle);
         RuntimeOptions opts;
         try {

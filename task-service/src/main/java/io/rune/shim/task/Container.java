@@ -1,6 +1,7 @@
 package io.rune.shim.task;
 
 import io.rune.shim.api.Code;
+import io.rune.shim.api.Identifiers;
 import io.rune.shim.api.types.Mount;
 import io.rune.shim.cgroups.Cgroup;
 import io.rune.shim.runc.Rune;
@@ -72,6 +73,8 @@ final class Container {
         try {
             init.checkExec();
             if (execId.isEmpty()) throw ShimError.invalidArgument("exec id must not be empty");
+            String bad = Identifiers.problem(execId); // it names the pid file in the bundle: never a path outside
+            if (bad != null) throw ShimError.invalidArgument(bad);
             if (execs.containsKey(execId)) throw new ShimError(Code.ALREADY_EXISTS, "id " + execId + ": already exists");
             execs.put(execId, new ExecProcess(this, execId, stdio, spec));
             ctx.events().execAdded(id, execId);

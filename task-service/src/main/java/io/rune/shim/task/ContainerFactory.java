@@ -1,5 +1,6 @@
 package io.rune.shim.task;
 
+import io.rune.shim.api.Identifiers;
 import io.rune.shim.api.task.CreateTaskRequest;
 import io.rune.shim.carrier.CarrierKind;
 import io.rune.shim.runc.CreateOptions;
@@ -32,6 +33,8 @@ final class ContainerFactory {
     Container create(CreateTaskRequest r) throws IOException, InterruptedException {
         String id = r.getId();
         if (id.isEmpty()) throw ShimError.invalidArgument("container id must not be empty");
+        String bad = Identifiers.problem(id); // the id names rune's state dir: never outside its root
+        if (bad != null) throw ShimError.invalidArgument(bad);
         Bundle bundle = Bundle.at(java.nio.file.Path.of(r.getBundle()));
         RuntimeOptions opts = OptionsDecoder.decode(r.hasOptions() ? r.getOptions() : null);
         boolean sharedPid = !bundle.privatePidNamespace();

@@ -166,6 +166,8 @@ class TaskLifecycleTest {
         tasks.start(StartRequest.newBuilder().setId("c4").build());
         tasks.exec(exec("c4", "e1"));
         assertEquals("id e1: already exists", error(() -> tasks.exec(exec("c4", "e1"))));
+        ShimError badExec = assertThrows(ShimError.class, () -> tasks.exec(exec("c4", "../../../tmp/x")));
+        assertEquals(io.rune.shim.api.Code.INVALID_ARGUMENT, badExec.code());
         int execPid = tasks.start(StartRequest.newBuilder().setId("c4").setExecId("e1").build()).getPid();
         assertTrue(Files.exists(bundle.resolve("e1.pid")));
         // the init is reaped first; its exit still goes out after the exec's
@@ -235,6 +237,9 @@ class TaskLifecycleTest {
     @Test
     void badInputIsRefusedBeforeAnythingHappens() throws Exception {
         assertEquals("container id must not be empty", error(() -> create("")));
+        ShimError traversal = assertThrows(ShimError.class, () -> create("../../tmp/x"));
+        assertEquals(io.rune.shim.api.Code.INVALID_ARGUMENT, traversal.code());
+        assertTrue(traversal.getMessage().startsWith("identifier \"../../tmp/x\" must match"), traversal.getMessage());
         Files.writeString(bundle.resolve("config.json"), "{ not json");
         ShimError e = assertThrows(ShimError.class, () -> create("c6"));
         assertEquals(Code.INVALID_ARGUMENT, e.code());
