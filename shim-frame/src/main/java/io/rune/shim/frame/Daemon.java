@@ -30,19 +30,24 @@ final class Daemon {
     private final Flags flags;
     private final ShimManager manager;
     private final long startedNanos;
+    /** System.nanoTime() when main began, when logging set-up began and when it was done. */
+    private final long[] clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    /** @param startedNanos when the process began, for the start-up time it logs */
-    Daemon(Flags flags, ShimManager manager, long startedNanos) {
+    /** @param clock when main began, when logging set-up began and ended: for the start-up times it logs */
+    Daemon(Flags flags, ShimManager manager, long[] clock) {
+        this.clock = clock.clone();
         this.flags = flags;
         this.manager = manager;
-        this.startedNanos = startedNanos;
+        this.startedNanos = clock[0];
     }
 
     /** Returns when the daemon is done (its socket removed); the caller exits. */
     void run() throws Exception {
+        long t0 = System.nanoTime();
         ReaperCommands commands = ReaperCommands.start(System.getenv());
+        long tReaper = System.nanoTime();
         ServerSocketChannel listener = listener();
         String ttrpcAddress = System.getenv("TTRPC_ADDRESS");
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
@@ -51,9 +56,12 @@ final class Daemon {
         AtomicReference<IdleExit> idleExit = new AtomicReference<>();
         // in namespace scope "nothing left" starts the linger time instead of ending the daemon
         Runnable nothingLeft = scope == ShimScope.NAMESPACE ? () -> idleExit.get().nothingLeft() : stop::countDown;
+        long tEvents = System.nanoTime();
         ShimService service = manager.serve(new DaemonContext(flags, Posix.getpid(), commands, events, nothingLeft));
+        long tServe = System.nanoTime();
         TtrpcServer server = new TtrpcServer(service.registry());
         server.start(listener);
+        long tTtrpc = System.nanoTime();
         ControlServer control = null;
         if (scope == ShimScope.NAMESPACE) {
             String lingerText = System.getenv(LINGER_VARIABLE);
@@ -75,8 +83,13 @@ final class Daemon {
         }
         ControlServer controlServer = control;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, controlServer, events, service, "signal")));
-        LOG.info("id={} call=serve pid={} socket={} main-to-serve={}ms", flags.id(), Posix.getpid(), flags.socket(),
-                (System.nanoTime() - startedNanos) / 1_000_000);
+        // where the cold path goes (issue: the first container of a namespace and every group pays it)
+        LOG.info("id={} call=serve pid={} socket={} main-to-serve={}ms (to-logging={}ms logging={}ms to-run={}ms reaper={}ms events={}ms "
+                        + "manager={}ms ttrpc={}ms)", flags.id(), Posix.getpid(), flags.socket(),
+                (System.nanoTime() - startedNanos) / 1_000_000, (clock[1] - clock[0]) / 1_000_000,
+                (clock[2] - clock[1]) / 1_000_000, (t0 - clock[2]) / 1_000_000,
+                (tReaper - t0) / 1_000_000, (tEvents - tReaper) / 1_000_000, (tServe - tEvents) / 1_000_000,
+                (tTtrpc - tServe) / 1_000_000);
         stop.await();
         shutdown(server, controlServer, events, service, scope == ShimScope.NAMESPACE ? "idle" : "Shutdown");
     }

@@ -58,8 +58,9 @@ public final class ShimFrame {
                     } else {
                         Prelink.inBackground(false);
                         LogFifo.redirectStderr(cwd);
+                        long logging = System.nanoTime();
                         Logging.configure(flags.debug(), flags.namespace(), manager.name());
-                        new Daemon(flags, manager, started).run();
+                        new Daemon(flags, manager, new long[] {started, logging, System.nanoTime()}).run();
                     }
                 }
             }
