@@ -65,42 +65,100 @@ public final class FrameCodec {
         }
     }
 
+    /** What a reader learns about a frame in progress: its first byte arrived, and it ended. */
+    interface FrameWatch {
+        FrameWatch NONE = new FrameWatch() {
+            @Override public void begun() {}
+            @Override public void ended() {}
+        };
+
+        void begun();
+
+        void ended();
+    }
+
+    /** First size of a body buffer; it doubles as bytes arrive, up to the declared length. */
+    static final int FIRST_BODY_CHUNK = 4096;
+
+    /** Reads the next frame, with no budget (a client reading its server's answers). */
+    public static ReadResult read(ReadableByteChannel channel) throws IOException {
+        return read(channel, ReadBudget.UNLIMITED, FrameWatch.NONE);
+    }
+
     /**
-     * Reads the next frame.
+     * Reads the next frame. The body buffer grows as bytes arrive (never to the declared length
+     * up front), each growth taken from {@code budget} and given back once the frame is complete
+     * or abandoned; {@code watch} hears when the first byte of a frame came and when it ended.
      *
      * @return a {@link Frame}, an {@link OversizedFrame} (body already skipped), or
      *         {@link EndOfStream} when the peer closed exactly between frames
-     * @throws MalformedFrameException when the header cannot be ttrpc
+     * @throws MalformedFrameException when the header cannot be ttrpc, or the budget is spent
      * @throws EOFException            when the stream ends inside a frame
      */
-    public static ReadResult read(ReadableByteChannel channel) throws IOException {
+    static ReadResult read(ReadableByteChannel channel, ReadBudget budget, FrameWatch watch) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.BIG_ENDIAN);
-        int got = readUpTo(channel, header);
-        if (got == 0) {
+        // an idle connection waits here as long as it likes; a frame, once begun, is watched
+        int first = channel.read(header);
+        while (first == 0) first = channel.read(header);
+        if (first < 0) {
             return new EndOfStream();
         }
-        if (header.hasRemaining()) {
-            throw new EOFException("ttrpc: stream ended inside a frame header (" + got + " of " + HEADER_LENGTH + " bytes)");
-        }
-        long length = Integer.toUnsignedLong(header.getInt(0));
-        int streamId = header.getInt(4);
-        int type = header.get(8) & 0xff;
-        int flags = header.get(9) & 0xff;
-        if (length > MAX_DATA_LENGTH) {
-            if (length >= GARBAGE_LENGTH) {
-                throw new MalformedFrameException("ttrpc: malformed frame header, declared length " + length);
+        watch.begun();
+        try {
+            int got = first + readUpTo(channel, header);
+            if (header.hasRemaining()) {
+                throw new EOFException("ttrpc: stream ended inside a frame header (" + got + " of " + HEADER_LENGTH + " bytes)");
             }
-            discard(channel, length);
-            return new OversizedFrame(streamId, type, flags, length);
+            long length = Integer.toUnsignedLong(header.getInt(0));
+            int streamId = header.getInt(4);
+            int type = header.get(8) & 0xff;
+            int flags = header.get(9) & 0xff;
+            if (length > MAX_DATA_LENGTH) {
+                if (length >= GARBAGE_LENGTH) {
+                    throw new MalformedFrameException("ttrpc: malformed frame header, declared length " + length);
+                }
+                discard(channel, length);
+                return new OversizedFrame(streamId, type, flags, length);
+            }
+            byte[] data = readBody(channel, (int) length, budget);
+            // The array is fresh and never touched again, so wrapping without a copy is safe.
+            return new Frame(streamId, type, flags, length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(data));
+        } finally {
+            watch.ended();
         }
-        byte[] data = new byte[(int) length];
-        ByteBuffer body = ByteBuffer.wrap(data);
-        readUpTo(channel, body);
-        if (body.hasRemaining()) {
-            throw new EOFException("ttrpc: stream ended inside a frame body (" + body.position() + " of " + length + " bytes)");
+    }
+
+    /** The body, in a buffer that doubles as its bytes arrive, its size always paid for from the budget. */
+    private static byte[] readBody(ReadableByteChannel channel, int length, ReadBudget budget) throws IOException {
+        if (length == 0) return new byte[0];
+        int size = Math.min(length, FIRST_BODY_CHUNK);
+        if (!budget.take(size)) throw spent(budget);
+        long held = size;
+        try {
+            ByteBuffer body = ByteBuffer.allocate(size);
+            while (true) {
+                readUpTo(channel, body);
+                if (body.hasRemaining()) {
+                    throw new EOFException("ttrpc: stream ended inside a frame body (" + body.position() + " of " + length + " bytes)");
+                }
+                if (body.capacity() == length) return body.array();
+                int bigger = (int) Math.min(length, 2L * body.capacity());
+                if (!budget.take(bigger)) throw spent(budget);
+                held += bigger;
+                ByteBuffer grown = ByteBuffer.allocate(bigger);
+                grown.put(body.flip());
+                budget.give(body.capacity());
+                held -= body.capacity();
+                body = grown;
+            }
+        } finally {
+            budget.give(held);
         }
-        // The array is fresh and never touched again, so wrapping without a copy is safe.
-        return new Frame(streamId, type, flags, length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(data));
+    }
+
+    private static MalformedFrameException spent(ReadBudget budget) {
+        return new MalformedFrameException("ttrpc: server read budget spent (" + budget.limit()
+                + " bytes in frames still arriving): connection closed");
     }
 
     /** Fills {@code buf} until full or end of stream; returns bytes read. */

@@ -1,5 +1,10 @@
 package io.rune.shim.ttrpc;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.time.Duration;
 import io.rune.shim.api.Code;
 import com.google.protobuf.ByteString;
 import io.rune.shim.api.ttrpc.Response;
@@ -28,14 +33,41 @@ final class ServerConnection {
     private final SocketChannel channel;
     private final RequestDispatcher dispatcher;
     private final Consumer<ServerConnection> onEnd;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile boolean closed;
+    /** A frame begun must be whole within this; a peer that stalls inside one loses the connection. */
+    static final Duration PARTIAL_FRAME_TIMEOUT = Duration.ofSeconds(10);
+    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("ttrpc-frame-timeouts").daemon().unstarted(r));
 
-    ServerConnection(long id, SocketChannel channel, RequestDispatcher dispatcher, Consumer<ServerConnection> onEnd) {
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReadBudget budget;
+    private volatile boolean closed;
+    private volatile boolean timedOut;
+
+    ServerConnection(long id, SocketChannel channel, RequestDispatcher dispatcher, Consumer<ServerConnection> onEnd,
+                     ReadBudget budget) {
         this.id = id;
         this.channel = channel;
         this.dispatcher = dispatcher;
         this.onEnd = onEnd;
+        this.budget = budget;
+    }
+
+    /** Closes the connection if the frame just begun is not whole in time. */
+    private final class PartialFrameWatch implements FrameCodec.FrameWatch {
+        private ScheduledFuture<?> deadline;
+
+        @Override
+        public void begun() {
+            deadline = TIMEOUTS.schedule(() -> {
+                timedOut = true;
+                close();
+            }, PARTIAL_FRAME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void ended() {
+            if (deadline != null) deadline.cancel(false);
+        }
     }
 
     long id() {
@@ -51,9 +83,10 @@ final class ServerConnection {
     }
 
     private void readLoop() {
+        FrameCodec.FrameWatch watch = new PartialFrameWatch();
         try {
             while (!closed) {
-                switch (FrameCodec.read(channel)) {
+                switch (FrameCodec.read(channel, budget, watch)) {
                     case Frame frame -> dispatcher.dispatch(this, frame);
                     case OversizedFrame big -> {
                         LOG.warn("ttrpc conn={} stream={} oversized frame discarded: {}", id, Integer.toUnsignedString(big.streamId()), big.message());
@@ -68,7 +101,8 @@ final class ServerConnection {
         } catch (MalformedFrameException e) {
             LOG.warn("ttrpc conn={} closing: {}", id, e.getMessage());
         } catch (ClosedChannelException e) {
-            LOG.debug("ttrpc conn={} closed locally", id);
+            if (timedOut) LOG.warn("ttrpc conn={} closing: a frame was not whole within {}", id, PARTIAL_FRAME_TIMEOUT);
+            else LOG.debug("ttrpc conn={} closed locally", id);
         } catch (EOFException e) {
             LOG.debug("ttrpc conn={} peer vanished mid-frame: {}", id, e.getMessage());
         } catch (IOException e) {

@@ -43,6 +43,11 @@ public final class TtrpcServer implements Closeable {
     private final PeerCheck peerCheck;
     private final ConnectionListener listener;
     private final AtomicLong connectionIds = new AtomicLong();
+    /**
+     * Bytes held in frames still arriving, over all connections: 8 full-size frames. containerd
+     * sends small requests; peers that announce big frames and stall cannot take the heap.
+     */
+    private final ReadBudget budget = new ReadBudget(8L * FrameCodec.MAX_DATA_LENGTH);
 
     // Guarded by lock: lifecycle state and the open connections.
     private final ReentrantLock lock = new ReentrantLock();
@@ -54,6 +59,11 @@ public final class TtrpcServer implements Closeable {
     private boolean acceptEnded;
 
     /** Server with the same-uid/gid peer check (what containerd's own server does). */
+    /** Bytes held now in frames still arriving (tests). */
+    long bufferedBytes() {
+        return budget.inUse();
+    }
+
     public TtrpcServer(ServiceRegistry registry) {
         this(registry, PeerCheck.sameUser(), ConnectionListener.NONE);
     }
@@ -142,7 +152,7 @@ public final class TtrpcServer implements Closeable {
             closeQuietly(socket);
             return;
         }
-        ServerConnection conn = new ServerConnection(connectionIds.incrementAndGet(), socket, dispatcher, this::ended);
+        ServerConnection conn = new ServerConnection(connectionIds.incrementAndGet(), socket, dispatcher, this::ended, budget);
         lock.lock();
         try {
             if (closed) {

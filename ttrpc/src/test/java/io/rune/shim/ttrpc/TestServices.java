@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Handlers the tests talk to. Connect/Delete/Shutdown reproduce the fact-sheet 10.2 exchanges;
+ * Handlers the tests talk to. Connect/Delete/Shutdown reproduce the exchanges of docs/protocol.md §10.2;
  * Gate blocks until the test opens the gate named by the payload.
  */
 final class TestServices {
