@@ -3,7 +3,7 @@ package io.rune.shim.frame;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +17,12 @@ public final class Logging {
     public static void configure(boolean debug, String namespace, String runtime) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
-        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        LogfmtLayout layout = new LogfmtLayout(namespace, runtime);
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ch.qos.logback.classic.spi.ILoggingEvent> enc = new LayoutWrappingEncoder<>();
         enc.setContext(ctx);
-        enc.setPattern("time=\"%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}\" level=%level msg=\"%msg\" namespace=" + namespace
-                + " runtime=" + runtime + "%n%ex{short}");
+        enc.setLayout(layout);
         enc.start();
         ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> app = new ConsoleAppender<>();
         app.setContext(ctx);

@@ -57,6 +57,10 @@ public final class ShimFrame {
                         extra.run(flags);
                     } else {
                         Prelink.inBackground(false);
+                        Thread.ofPlatform().name("warm-up").daemon(true).start(() -> {
+                            io.rune.shim.api.events.ForwardRequest.getDefaultInstance(); // the publisher's envelope
+                            manager.warmUp();
+                        });
                         LogFifo.redirectStderr(cwd);
                         long logging = System.nanoTime();
                         Logging.configure(flags.debug(), flags.namespace(), manager.name());

@@ -37,6 +37,12 @@ public interface ShimManager {
     /** Called once in the daemon, before it accepts connections: build the services to serve. */
     ShimService serve(DaemonContext context) throws Exception;
 
+    /**
+     * Runs on a helper thread as the daemon starts, beside its own set-up: initialise what serving
+     * will need (message descriptors, JSON mappers) so that it is ready when the first call comes.
+     */
+    default void warmUp() {}
+
     /** Action words of this runtime besides start and delete (e.g. {@code train}); any other word runs the daemon. */
     default Map<String, ShimAction> actions() {
         return Map.of();

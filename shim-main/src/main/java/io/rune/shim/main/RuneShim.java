@@ -76,6 +76,20 @@ final class RuneShim implements ShimManager {
         return new ShimService(TaskBinding.registry(tasks), () -> {}, tasks::idle);
     }
 
+    /** The Task API's and the events' message descriptors, and the task service's JSON mapper. */
+    @Override
+    public void warmUp() {
+        io.rune.shim.api.task.CreateTaskRequest.getDefaultInstance();
+        io.rune.shim.api.events.TaskCreate.getDefaultInstance();
+        io.rune.shim.api.types.Mount.getDefaultInstance();
+        io.rune.shim.api.runc.Options.getDefaultInstance();
+        try {
+            Class.forName("io.rune.shim.task.TaskService", true, RuneShim.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public Map<String, ShimAction> actions() {
         return Map.of("train", flags -> Training.run());
