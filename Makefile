@@ -45,7 +45,7 @@ LAUNCHER_DIR = target/launcher
 compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/java"' -DLAUNCHER_LIBDIR='"$(LIBDIR)"' \
 	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' -o $(1) $(LAUNCHER_SRC)
 
-.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace demo clean launcher launcher-test
+.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace soak demo clean launcher launcher-test
 
 all: build
 
@@ -92,12 +92,20 @@ unit-test: launcher-test
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
 # The suites run twice: in the default (group) scope, then with namespace scope set node-wide
-# (the shim's config file, named to the shims through containerd's environment).
+# (the shim's config file, named to the shims through containerd's environment); then a short soak
+# (the full one is `make soak`): lifecycles through a private containerd in both scopes.
 E2E_NS_CONFIG = $(CURDIR)/e2e/namespace-scope.toml
 e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
 	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin
 	CONTAINERD_SHIM_RUNE_CONFIG=$(E2E_NS_CONFIG) $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.scope=namespace
+
+	CYCLES=60 SAMPLE=20 scripts/soak.sh $(E2E_PREFIX)
+
+SOAK_PREFIX ?= $(CURDIR)/target/soak-prefix
+soak:
+	$(MAKE) install PREFIX=$(SOAK_PREFIX)
+	CYCLES=$${CYCLES:-500} scripts/soak.sh $(SOAK_PREFIX)
 
 e2e-test-namespace:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
