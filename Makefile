@@ -99,7 +99,6 @@ e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
 	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin
 	CONTAINERD_SHIM_RUNE_CONFIG=$(E2E_NS_CONFIG) $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.scope=namespace
-
 	CYCLES=60 SAMPLE=20 scripts/soak.sh $(E2E_PREFIX)
 
 SOAK_PREFIX ?= $(CURDIR)/target/soak-prefix
