@@ -35,13 +35,16 @@ daemon_pid() {   # the namespace daemon of this containerd
     grep -qa 'io.rune.shim.main.Main' "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }
   done
 }
+zombies() {   # unreaped children of the daemon or of containerd (the machine's other zombies are not ours)
+  ps -eo stat=,ppid= | awk -v d="${1:-0}" -v c="${CTD_PID:-0}" '$1 ~ /^Z/ && ($2 == d || $2 == c) {n++} END {print n + 0}'
+}
 sample() {   # cycle -> one line of numbers
   local p; p=$(daemon_pid)
   printf 'cycle=%s fds=%s threads=%s rss_kb=%s zombies=%s mounts=%s sockets=%s state_dirs=%s shims=%s\n' "$1" \
     "$( [ -n "$p" ] && ls "/proc/$p/fd" | wc -l || echo -)" \
     "$( [ -n "$p" ] && ls "/proc/$p/task" | wc -l || echo -)" \
     "$( [ -n "$p" ] && awk '/^VmRSS:/{print $2}' "/proc/$p/status" || echo -)" \
-    "$(ps -eo stat= | grep -c '^Z' || true)" \
+    "$(zombies "$p")" \
     "$(grep -c " $BASE" /proc/self/mountinfo || true)" \
     "$(ls /run/containerd/s 2>/dev/null | wc -l)" \
     "$(ls /run/containerd/rune/soak 2>/dev/null | wc -l)" \
