@@ -68,7 +68,12 @@ cycle() {   # n: one namespace-scope container with an exec, and a pair sharing 
 }
 : > "$BASE/curve.txt"
 for ((n = 1; n <= CYCLES; n++)); do
-  cycle "$n" || { echo "soak: cycle $n failed" >&2; cat "$BASE/curve.txt"; exit 1; }
+  if ! cycle "$n"; then
+    echo "soak: cycle $n failed; containerd's log tail:" >&2
+    tail -40 "$BASE/containerd.log" >&2
+    cat "$BASE/curve.txt"
+    exit 1
+  fi
   if (( n == 1 || n % SAMPLE == 0 )); then sleep 1; sample "$n" | tee -a "$BASE/curve.txt"; fi
 done
 # after the warm-up (the sample after cycle 1, or cycle SAMPLE when there are enough), nothing may grow
