@@ -15,7 +15,7 @@ cleanup() {
   C c ls -q 2>/dev/null | xargs -r -P 10 -n 20 ctr --address "$BASE/containerd.sock" -n scale c rm >/dev/null 2>&1 || true
   stop_containerd "$BASE"
   pkill -f -- "-address $BASE/containerd.sock" 2>/dev/null || true   # a lingering namespace daemon
-  [ -n "$BASE" ] && case $BASE in /tmp/rune-scale.*) rm -rf "$BASE" ;; esac
+  [ -n "$BASE" ] && case $BASE in /tmp/rune-scale.?*) rm -rf "$BASE" ;; esac
 }
 trap cleanup EXIT
 make_busybox_rootfs "$BASE/rootfs"
