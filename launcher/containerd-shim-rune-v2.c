@@ -516,8 +516,10 @@ int main(int argc, char *argv[]) {
     struct input in = {0};
     if (argc >= 1 && parse_flags(argc - 1, argv + 1, &f) == 0 && !f.version) {
         bool start = strcmp(f.action, "start") == 0, del = strcmp(f.action, "delete") == 0;
-        if (start || del) try_daemon(argc, argv, &f, &in);
+        /* nothing to clean up is answered here first: the daemon on the control socket may be a
+         * spare still starting (docs/launcher.md) */
         if (del && fast_delete(&f) == 0) return 0;
+        if (start || del) try_daemon(argc, argv, &f, &in);
     }
     if (in.read && replay_stdin(&in) != 0) {
         fprintf(stderr, "containerd-shim-rune-v2: cannot replay stdin: %s\n", strerror(errno));

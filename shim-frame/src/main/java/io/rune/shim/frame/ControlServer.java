@@ -60,7 +60,12 @@ final class ControlServer implements AutoCloseable {
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         s.bind(UnixDomainSocketAddress.of(path), 256);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        ControlServer server = new ControlServer(path, s, handler, peers, errorPrefix);
+        return serve(s, path, handler, peers, errorPrefix);
+    }
+
+    /** Serves a socket bound elsewhere (a spare daemon's, inherited as fd 0) at {@code path}. */
+    static ControlServer serve(ServerSocketChannel listener, Path path, Handler handler, PeerCheck peers, String errorPrefix) {
+        ControlServer server = new ControlServer(path, listener, handler, peers, errorPrefix);
         Thread.ofVirtual().name("control-accept").start(server::acceptLoop);
         return server;
     }
@@ -91,8 +96,12 @@ final class ControlServer implements AutoCloseable {
                 return;
             }
             ControlCodec.Request req;
+            java.io.PushbackInputStream in = new java.io.PushbackInputStream(Channels.newInputStream(ch));
+            int first = in.read();
+            if (first < 0) return; // connected and closed: a liveness probe (is a daemon listening?)
+            in.unread(first);
             try {
-                req = ControlCodec.readRequest(Channels.newInputStream(ch));
+                req = ControlCodec.readRequest(in);
             } catch (ControlCodec.BadRequest e) {
                 LOG.warn("call=control bad request: {}", e.getMessage());
                 write(ch, ControlCodec.Response.of(2, new byte[0], errorPrefix + ": control socket: " + e.getMessage()));
@@ -125,12 +134,22 @@ final class ControlServer implements AutoCloseable {
     /** Removes the socket first (no launcher finds a leaving daemon), then stops accepting. */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Stops accepting; with {@code unlink} the socket file goes first. Without it the file stays for
+     * whoever else holds the listening socket (a spare handing the control socket on).
+     */
+    void close(boolean unlink) {
         if (closed) return;
         closed = true;
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.warn("call=control remove {}: {}", path, e.getMessage());
+        if (unlink) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                LOG.warn("call=control remove {}: {}", path, e.getMessage());
+            }
         }
         try {
             listener.close();

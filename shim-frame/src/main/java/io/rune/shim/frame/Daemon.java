@@ -34,9 +34,17 @@ final class Daemon {
     private final long[] clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** The group socket a spare bound for this daemon; null: fd 0 or -socket. */
+    private final ServerSocketChannel bound;
 
     /** @param clock when main began, when logging set-up began and ended: for the start-up times it logs */
     Daemon(Flags flags, ShimManager manager, long[] clock) {
+        this(flags, manager, clock, null);
+    }
+
+    /** A daemon serving {@code bound}, a socket already listening (a spare's adoption). */
+    Daemon(Flags flags, ShimManager manager, long[] clock, ServerSocketChannel bound) {
+        this.bound = bound;
         this.clock = clock.clone();
         this.flags = flags;
         this.manager = manager;
@@ -81,6 +89,13 @@ final class Daemon {
             controlRef.set(control);
             LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
         }
+        String spareIdle = System.getenv(SpareSpawn.IDLE_VARIABLE);
+        if (scope == ShimScope.GROUP && bound == null && spareIdle != null && !spareIdle.isEmpty()) {
+            // the next group's start adopts a warm daemon instead of starting two JVMs (a daemon that was
+            // a spare has handed the control socket on already)
+            Duration idle = StartOptions.parseDuration(spareIdle);
+            Thread.ofVirtual().name("spare").start(() -> SpareSpawn.ensure(manager.relaunch(), flags, idle));
+        }
         ControlServer controlServer = control;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, controlServer, events, service, "signal")));
         // where the cold path goes (issue: the first container of a namespace and every group pays it)
@@ -96,6 +111,7 @@ final class Daemon {
 
     /** The socket `start` bound and passed as fd 0, or (started by hand) the -socket path. */
     private ServerSocketChannel listener() throws IOException {
+        if (bound != null) return bound;
         Channel inherited = System.inheritedChannel();
         if (inherited instanceof ServerSocketChannel s) return s;
         if (flags.socket().isEmpty()) throw new IOException("no listening socket on fd 0 and no -socket given");

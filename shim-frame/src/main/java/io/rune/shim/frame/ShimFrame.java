@@ -51,6 +51,7 @@ public final class ShimFrame {
                     out.write(r.toByteArray());
                     out.flush();
                 }
+                case SpareSpawn.ACTION -> SpareDaemon.run(flags, manager, started);
                 default -> {
                     ShimAction extra = manager.actions().get(flags.action()); // not on start's path: no lambdas linked there
                     if (extra != null) {

@@ -43,6 +43,14 @@ public interface ShimManager {
      */
     default void warmUp() {}
 
+    /**
+     * A waiting spare daemon runs this (docs/launcher.md, "Spare daemons"): exercise what serving a
+     * container runs, without touching anything of containerd's, so that the first calls of a real
+     * container do not pay for first runs of the code. Must leave logging alone, and stop soon after
+     * {@code cancelled} turns true (the spare was adopted: a real container needs the CPU now).
+     */
+    default void rehearse(java.util.function.BooleanSupplier cancelled) throws Exception {}
+
     /** Action words of this runtime besides start and delete (e.g. {@code train}); any other word runs the daemon. */
     default Map<String, ShimAction> actions() {
         return Map.of();

@@ -104,11 +104,13 @@ final class StartAction {
         if (flags.debug()) argv.add("-debug");
         List<String> env = new ArrayList<>();
         System.getenv().forEach((k, v) -> {
-            if (!k.equals(Daemon.SCOPE_VARIABLE) && !k.equals(Daemon.LINGER_VARIABLE)) env.add(k + "=" + v);
+            if (!SpareSpawn.ownVariable(k)) env.add(k + "=" + v);
         });
         if (opts.scope() == ShimScope.NAMESPACE) {
             env.add(Daemon.SCOPE_VARIABLE + "=" + opts.scope().word());
             env.add(Daemon.LINGER_VARIABLE + "=" + opts.linger().toMillis() + "ms");
+        } else if (opts.spare()) {
+            env.add(SpareSpawn.IDLE_VARIABLE + "=" + opts.linger().toMillis() + "ms");
         }
         return Spawner.spawn(new SpawnRequest(argv, env, bundle.toString(),
                 List.of(new FdAction.Dup(listener, 0), FdAction.devNull(1), FdAction.devNull(2)), true, false));

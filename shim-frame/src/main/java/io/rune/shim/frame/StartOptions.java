@@ -7,9 +7,12 @@ import java.time.Duration;
  *
  * @param shimCgroup cgroup (relative to the hierarchy roots) to place the daemon in; empty: stay where start is
  * @param scope      which containers the daemon serves
- * @param linger     namespace scope: how long a daemon with no container left waits for the next one
+ * @param linger     namespace scope: how long a daemon with no container left waits for the next one;
+ *                   group scope: how long a spare daemon waits for a group to serve
+ * @param spare      group scope: keep a started spare daemon that the next group's {@code start} adopts
+ *                   (no JVM start on containerd's path); ShimSpare = false turns it off
  */
-public record StartOptions(String shimCgroup, ShimScope scope, Duration linger) {
+public record StartOptions(String shimCgroup, ShimScope scope, Duration linger, boolean spare) {
     public static final Duration DEFAULT_LINGER = Duration.ofSeconds(30);
     public static final StartOptions DEFAULTS = new StartOptions("");
 
@@ -20,7 +23,11 @@ public record StartOptions(String shimCgroup, ShimScope scope, Duration linger) 
     }
 
     public StartOptions(String shimCgroup) {
-        this(shimCgroup, ShimScope.GROUP, DEFAULT_LINGER);
+        this(shimCgroup, ShimScope.GROUP, DEFAULT_LINGER, true);
+    }
+
+    public StartOptions(String shimCgroup, ShimScope scope, Duration linger) {
+        this(shimCgroup, scope, linger, true);
     }
 
     /** A Go-style duration: "30s", "1500ms", "2m", "1h", or plain seconds "30". */

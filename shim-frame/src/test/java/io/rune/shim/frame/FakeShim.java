@@ -6,6 +6,7 @@ import io.rune.shim.ttrpc.ServiceRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,7 +43,9 @@ public final class FakeShim implements ShimManager {
         String s = new String(options, StandardCharsets.UTF_8);
         if (s.startsWith("bad")) throw new IOException("cannot decode runtime options on stdin: " + s);
         if (s.equals("namespace")) return new StartOptions("", ShimScope.NAMESPACE, null);
-        return new StartOptions("");
+        // spares only where a test asks for them: none is left running by the others
+        if (s.equals("spare")) return new StartOptions("", ShimScope.GROUP, Duration.ofSeconds(2), true);
+        return new StartOptions("", ShimScope.GROUP, null, false);
     }
 
     @Override

@@ -124,6 +124,97 @@ class ShimFrameTest {
         assertEquals("yes", Files.readString(bundle.resolve("stopped"), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Spare daemons (docs/launcher.md): the first group's daemon starts a spare on the control socket;
+     * a forwarded start of a new group adopts it (the group's daemon is the spare's process, which
+     * ps then shows with the group's flags) and a new spare takes the control socket over; a start
+     * of a group whose daemon runs gets its address; idle spares leave and remove the control socket.
+     */
+    @Test
+    void aSpareBecomesTheNextGroupsDaemonAndHandsTheControlSocketOn(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Posix.geteuid() == 0, "start binds under /run/containerd/s");
+        String containerd = dir.resolve("containerd.sock").toString();
+        Path control = ControlSocket.path(containerd, "ns");
+        Path b1 = bundle(dir, "b1", "g1"), b2 = bundle(dir, "b2", "g2"), b3 = bundle(dir, "b3", "g1");
+        CommandResult r = shim(b1, "spare".getBytes(), "-namespace", "ns", "-address", containerd, "-id", "c1", "start");
+        assertEquals(0, r.status(), r.stderrText());
+        List<TtrpcClient> clients = new ArrayList<>();
+        try {
+            clients.add(TtrpcClient.connect(r.stdoutText()));
+            String first = hello(clients.get(0));
+            assertTrue(first.startsWith("hello c1 from "), first);
+
+            ControlCodec.Response adopted = forwardedStart(control, containerd, "c2", b2);
+            assertTrue(adopted.handled(), "the spare answers the start of a new group");
+            assertEquals(0, adopted.status(), new String(adopted.stderr()));
+            String g2 = SocketAddress.uri(SocketAddress.socketPath(containerd, "ns", "g2"));
+            assertEquals(g2, new String(adopted.stdout()));
+            assertEquals(g2, Files.readString(b2.resolve("address")));
+            clients.add(TtrpcClient.connect(g2));
+            String second = hello(clients.get(1));
+            assertTrue(second.startsWith("hello c2 from "), second);
+            long pid = Long.parseLong(second.substring("hello c2 from ".length()));
+            assertNotEquals(first, second.replace("c2", "c1"), "another process serves the new group");
+            String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+            assertTrue(cmdline.contains("-namespace ns -id c2 -address " + containerd), cmdline);
+
+            // the next spare now holds the control socket: a start of the running group g1 joins its daemon
+            ControlCodec.Response joined = forwardedStart(control, containerd, "c3", b3);
+            assertEquals(0, joined.status(), new String(joined.stderr()));
+            assertEquals(r.stdoutText(), new String(joined.stdout()));
+        } finally {
+            for (TtrpcClient c : clients) {
+                try {
+                    c.call(FakeShim.SERVICE, "Shutdown", ByteString.EMPTY, Duration.ofSeconds(10), Map.of());
+                } catch (io.rune.shim.ttrpc.TtrpcClosedException e) {
+                    // closed before the reply: done as well
+                }
+                c.close();
+            }
+        }
+        // the spare's idle time is 2 s (FakeShim): then it leaves and the control socket goes with it
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.exists(control) && System.nanoTime() < deadline) Thread.sleep(100);
+        assertFalse(Files.exists(control), "the idle spare removed the control socket");
+    }
+
+    private static Path bundle(Path dir, String name, String group) throws java.io.IOException {
+        Path b = Files.createDirectory(dir.resolve(name));
+        Files.writeString(b.resolve("config.json"), "{\"annotations\":{\"io.containerd.runc.v2.group\":\"" + group + "\"}}");
+        return b;
+    }
+
+    private static String hello(TtrpcClient c) throws Exception {
+        return c.call(FakeShim.SERVICE, "Hello", ByteString.EMPTY, Duration.ofSeconds(10), Map.of()).toStringUtf8();
+    }
+
+    /** What the launcher sends for {@code start}, with the environment the shim processes of this test get. */
+    private static ControlCodec.Response forwardedStart(Path control, String containerd, String id, Path bundle) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove("NOTIFY_SOCKET");
+        byte[] req = ControlCodec.encode(new ControlCodec.Request(List.of("-namespace", "ns", "-address", containerd, "-id", id,
+                "start"), bundle.toString(), env, "spare".getBytes()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                ch.connect(java.net.UnixDomainSocketAddress.of(control));
+                ch.write(java.nio.ByteBuffer.wrap(req));
+                ch.shutdownOutput();
+                var in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(ch));
+                assertArrayEquals(ControlCodec.MAGIC, in.readNBytes(4));
+                if (in.readInt() != 0) return ControlCodec.Response.NOT_HANDLED;
+                int status = in.readInt();
+                byte[] out = in.readNBytes(in.readInt());
+                byte[] err = in.readNBytes(in.readInt());
+                return new ControlCodec.Response(true, status, out, err);
+            } catch (java.io.IOException e) {
+                // the first spare is still starting (no control socket yet)
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private static boolean stopped(Path bundle) throws java.io.IOException {
         Path f = bundle.resolve("stopped");
         return Files.exists(f) && Files.readString(f, StandardCharsets.UTF_8).equals("yes");

@@ -53,15 +53,26 @@ final class RuneShim implements ShimManager {
     @Override
     public StartOptions startOptions(byte[] options) throws IOException {
         RuntimeOptions o = options.length == 0 ? RuntimeOptions.DEFAULTS : RuneTaskService.options(options);
-        RuntimeOptions node = o.shimScope().isEmpty() || o.shimLinger().isEmpty() ? NodeConfig.load(nodeConfig) : o;
+        RuntimeOptions node = o.shimScope().isEmpty() || o.shimLinger().isEmpty() || o.shimSpare().isEmpty()
+                ? NodeConfig.load(nodeConfig) : o;
         String scope = o.shimScope().isEmpty() ? node.shimScope() : o.shimScope();
         String linger = o.shimLinger().isEmpty() ? node.shimLinger() : o.shimLinger();
+        String spare = o.shimSpare().isEmpty() ? node.shimSpare() : o.shimSpare();
         try {
             return new StartOptions(o.shimCgroup(), ShimScope.parse(scope),
-                    linger.isEmpty() ? null : StartOptions.parseDuration(linger));
+                    linger.isEmpty() ? null : StartOptions.parseDuration(linger), spare(spare));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    /** ShimSpare: on unless set to false. */
+    private static boolean spare(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("ShimSpare must be true or false, not \"" + value + "\"");
+        };
     }
 
     @Override
@@ -88,6 +99,12 @@ final class RuneShim implements ShimManager {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A spare's warm-up: the start path and a lifecycle against a stand-in rune (see {@link Training}). */
+    @Override
+    public void rehearse(java.util.function.BooleanSupplier cancelled) throws Exception {
+        Training.rehearse(java.time.Duration.ofMillis(150), cancelled);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class Training {
               shift
             done
             case "$cmd" in
-              create) sleep 0.6 </dev/null >/dev/null 2>&1 & echo $! > "$pf" ;;
+              create) sleep @LIFE@ </dev/null >/dev/null 2>&1 & echo $! > "$pf" ;;
               exec) sleep 0.05 </dev/null >/dev/null 2>&1 & echo $! > "$pf" ;;
               ps) echo "[1]" ;;
             esac
@@ -59,11 +59,22 @@ final class Training {
     private Training() {}
 
     static void run() throws Exception {
+        Logging.configure(false, "train", RuneShim.RUNTIME);
+        rehearse(Duration.ofMillis(600), () -> false);
+    }
+
+    /**
+     * The start path and one lifecycle, as a spare daemon's warm-up: the first run of that code in
+     * a JVM pays for class initialisation and call-site linking, which then no container waits for.
+     *
+     * @param life      how long the stand-in container runs (exec, pause and resume happen meanwhile)
+     * @param cancelled checked before each call: true stops the rehearsal (a real container came)
+     */
+    static void rehearse(Duration life, java.util.function.BooleanSupplier cancelled) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rune-shim-train");
         try {
-            Logging.configure(false, "train", RuneShim.RUNTIME);
             trainStartPath(dir);
-            trainLifecycle(dir);
+            trainLifecycle(dir, life, cancelled);
         } finally {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -88,9 +99,9 @@ final class Training {
         Posix.close(fd);
     }
 
-    private static void trainLifecycle(Path dir) throws Exception {
+    private static void trainLifecycle(Path dir, Duration life, java.util.function.BooleanSupplier cancelled) throws Exception {
         Path rune = dir.resolve("rune");
-        Files.writeString(rune, FAKE_RUNE);
+        Files.writeString(rune, FAKE_RUNE.replace("@LIFE@", String.format("%.3f", life.toMillis() / 1000.0)));
         Files.setPosixFilePermissions(rune, PosixFilePermissions.fromString("rwx------"));
         Path bundle = dir.resolve("bundle");
         Path options = dir.resolve("options.toml");
@@ -115,44 +126,57 @@ final class Training {
                 .bind(UnixDomainSocketAddress.of(dir.resolve("shim")));
         TtrpcServer server = new TtrpcServer(TaskBinding.registry(tasks));
         server.start(shimSock);
-        try (TtrpcClient c = TtrpcClient.connect("unix://" + dir.resolve("shim"))) {
+        try {
+            lifecycle(dir, bundle, options, cancelled, down, forwarded);
+        } finally {
+            publisher.close(Duration.ofSeconds(5));
+            server.close();
+            events.close();
+        }
+    }
+
+    private static void lifecycle(Path dir, Path bundle, Path options, java.util.function.BooleanSupplier cancelled,
+                                  CountDownLatch down, CountDownLatch forwarded) throws Exception {
+        try (TtrpcClient client = TtrpcClient.connect("unix://" + dir.resolve("shim"))) {
+            Caller c = new Caller(client, cancelled);
             var opts = io.rune.shim.api.cri.Options.newBuilder().setConfigPath(options.toString()).build();
-            call(c, "Create", CreateTaskRequest.newBuilder().setId("t").setBundle(bundle.toString())
+            c.call("Create", CreateTaskRequest.newBuilder().setId("t").setBundle(bundle.toString())
                     .setOptions(com.google.protobuf.Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
                             .setValue(opts.toByteString())).build().toByteString());
-            call(c, "Connect", ConnectRequest.newBuilder().setId("t").build().toByteString());
-            call(c, "Start", StartRequest.newBuilder().setId("t").build().toByteString());
-            StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").build().toByteString()));
-            call(c, "Exec", ExecProcessRequest.newBuilder().setId("t").setExecId("e1")
+            c.call("Connect", ConnectRequest.newBuilder().setId("t").build().toByteString());
+            c.call("Start", StartRequest.newBuilder().setId("t").build().toByteString());
+            StateResponse.parseFrom(c.call("State", StateRequest.newBuilder().setId("t").build().toByteString()));
+            c.call("Exec", ExecProcessRequest.newBuilder().setId("t").setExecId("e1")
                     .setSpec(com.google.protobuf.Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
                             .setValue(ByteString.copyFromUtf8("{\"args\":[\"/bin/true\"],\"cwd\":\"/\"}")))
                     .build().toByteString());
-            call(c, "Start", StartRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
-            StateResponse.parseFrom(call(c, "State", StateRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
-            PidsResponse.parseFrom(call(c, "Pids", PidsRequest.newBuilder().setId("t").build().toByteString()));
-            StatsResponse.parseFrom(call(c, "Stats", StatsRequest.newBuilder().setId("t").build().toByteString()));
-            WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
-            call(c, "Delete", DeleteRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
-            call(c, "Pause", PauseRequest.newBuilder().setId("t").build().toByteString());
-            call(c, "Resume", ResumeRequest.newBuilder().setId("t").build().toByteString());
-            WaitResponse.parseFrom(call(c, "Wait", WaitRequest.newBuilder().setId("t").build().toByteString()));
-            DeleteResponse.parseFrom(call(c, "Delete", DeleteRequest.newBuilder().setId("t").build().toByteString()));
+            c.call("Start", StartRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
+            StateResponse.parseFrom(c.call("State", StateRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
+            PidsResponse.parseFrom(c.call("Pids", PidsRequest.newBuilder().setId("t").build().toByteString()));
+            StatsResponse.parseFrom(c.call("Stats", StatsRequest.newBuilder().setId("t").build().toByteString()));
+            WaitResponse.parseFrom(c.call("Wait", WaitRequest.newBuilder().setId("t").setExecId("e1").build().toByteString()));
+            c.call("Delete", DeleteRequest.newBuilder().setId("t").setExecId("e1").build().toByteString());
+            c.call("Pause", PauseRequest.newBuilder().setId("t").build().toByteString());
+            c.call("Resume", ResumeRequest.newBuilder().setId("t").build().toByteString());
+            WaitResponse.parseFrom(c.call("Wait", WaitRequest.newBuilder().setId("t").build().toByteString()));
+            DeleteResponse.parseFrom(c.call("Delete", DeleteRequest.newBuilder().setId("t").build().toByteString()));
             try {
-                call(c, "State", StateRequest.newBuilder().setId("t").build().toByteString());
+                c.call("State", StateRequest.newBuilder().setId("t").build().toByteString());
                 throw new IOException("State after Delete should fail with NotFound");
             } catch (io.rune.shim.ttrpc.TtrpcException expected) {
                 // NotFound: the error path is trained as well
             }
-            call(c, "Shutdown", ShutdownRequest.newBuilder().setId("t").build().toByteString());
+            c.call("Shutdown", ShutdownRequest.newBuilder().setId("t").build().toByteString());
         }
         if (!down.await(5, TimeUnit.SECONDS)) throw new IOException("Shutdown did not end the service");
         if (!forwarded.await(5, TimeUnit.SECONDS)) throw new IOException("no event reached the events endpoint");
-        publisher.close(Duration.ofSeconds(5));
-        server.close();
-        events.close();
     }
 
-    private static ByteString call(TtrpcClient c, String method, ByteString payload) throws IOException {
-        return c.call(TASK, method, payload, Duration.ofSeconds(10), Map.of());
+    /** Task API calls to the rehearsal's service, each refused once the rehearsal is cancelled. */
+    private record Caller(TtrpcClient client, java.util.function.BooleanSupplier cancelled) {
+        ByteString call(String method, ByteString payload) throws IOException {
+            if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("rehearsal cancelled before " + method);
+            return client.call(TASK, method, payload, Duration.ofSeconds(10), Map.of());
+        }
     }
 }

@@ -157,6 +157,10 @@ class LauncherTest {
 
     @Test
     void deleteIsHandedToTheWarmDaemonWithoutStdin() throws Exception {
+        // rune state left: something to clean up, which the launcher cannot do itself
+        Path root = bundle.resolve("state");
+        Files.createDirectories(root.resolve("ns1/c1"));
+        Files.writeString(bundle.resolve("options.json"), "{\"root\":\"" + root + "\"}");
         byte[] answer = DeleteResponse.newBuilder().setPid(42).setExitStatus(137).build().toByteArray();
         try (var daemon = new FakeControlDaemon(controlDir, ADDRESS, "ns1",
                 r -> FakeControlDaemon.handled(0, answer, new byte[0]))) {
@@ -263,10 +267,11 @@ class LauncherTest {
     }
 
     @Test
-    void aDeleteNotForTheDaemonIsStillAnsweredFast() throws Exception {
+    void aDeleteWithNothingToCleanUpIsAnsweredWithoutTheDaemon() throws Exception {
+        // the daemon on the control socket may be a spare still starting: nothing waits for it
         try (var daemon = new FakeControlDaemon(controlDir, ADDRESS, "ns1", r -> FakeControlDaemon.notOurs())) {
             Run r = run(null, containerdArgs("c1", "delete"));
-            assertTrue(daemon.contacted());
+            assertFalse(daemon.contacted());
             assertEquals(0, r.exit());
             assertEquals(137, DeleteResponse.parseFrom(r.stdout()).getExitStatus());
         }

@@ -72,6 +72,14 @@ class RuneShimTest {
         // a bad value fails start with a message naming it
         IOException bad = assertThrows(IOException.class, () -> withNode.startOptions(optionsFile("ShimScope = \"pod\"\n")));
         assertEquals("ShimScope must be \"group\" or \"namespace\", not \"pod\"", bad.getMessage());
+        // spares: on by default, off per runtime or node-wide; the runtime's setting wins
+        assertTrue(none.spare());
+        assertFalse(withNode.startOptions(optionsFile("ShimSpare = false\n")).spare());
+        java.nio.file.Files.writeString(node, "ShimSpare = false\n");
+        assertFalse(withNode.startOptions(new byte[0]).spare());
+        assertTrue(withNode.startOptions(optionsFile("ShimSpare = true\n")).spare());
+        assertEquals("ShimSpare must be true or false, not \"maybe\"",
+                assertThrows(IOException.class, () -> withNode.startOptions(optionsFile("ShimSpare = \"maybe\"\n"))).getMessage());
         java.nio.file.Files.writeString(node, "ShimLinger = \"soon\"\n");
         assertTrue(assertThrows(IOException.class, () -> withNode.startOptions(new byte[0])).getMessage()
                 .startsWith("not a duration"));

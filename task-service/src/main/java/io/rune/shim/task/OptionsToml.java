@@ -31,7 +31,7 @@ final class OptionsToml {
         return new RuntimeOptions(str(v, "binaryname"), str(v, "root"), bool(v, "nopivotroot"),
                 bool(v, "nonewkeyring"), str(v, "shimcgroup"), num(v, "iouid"), num(v, "iogid"),
                 str(v, "criupath"), bool(v, "systemdcgroup"), str(v, "criuimagepath"), str(v, "criuworkpath"),
-                str(v, "carrierconfig"), str(v, "shimscope"), str(v, "shimlinger"));
+                str(v, "carrierconfig"), str(v, "shimscope"), str(v, "shimlinger"), str(v, "shimspare"));
     }
 
     /** Tables are looked through: a runtime's options table and a bare file read the same. */

@@ -1,0 +1,242 @@
+package io.rune.shim.frame;
+
+import io.rune.shim.api.Identifiers;
+import io.rune.shim.api.task.DeleteResponse;
+import io.rune.shim.sys.Posix;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A spare daemon's answers to the launcher (docs/launcher.md, "Spare daemons"). {@code start} of a
+ * new group: bind the group's socket here, hand the control socket to a new spare, and become that
+ * group's daemon ({@link #awaitAdoption}); {@code start} of a group whose daemon runs: its address;
+ * {@code delete}: run here. A spare started under another environment than the request's (containerd
+ * restarted with other settings) retires and lets the launcher take the cold path.
+ */
+final class SpareControl implements ControlServer.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(SpareControl.class);
+    private static final int BACKLOG = 4096;
+
+    /** What the spare becomes: the daemon of the group whose start it answered. */
+    record Adoption(Flags flags, Path bundle, ServerSocketChannel listener, long tookNanos) {}
+
+    private enum State { WAITING, ADOPTED, RETIRED }
+
+    private final Flags own;
+    private final ShimManager manager;
+    private final Path controlPath;
+    private final long controlInode;
+    private final Duration idle;
+    private final Map<String, String> env;
+    private ControlServer server;
+    private State state = State.WAITING;
+    private Adoption adoption;
+    private long lastActivity = System.nanoTime();
+    private volatile boolean adoptedFlag;
+
+    /** @param env this spare's environment (containerd's, as the spawner passed it on) */
+    SpareControl(Flags own, ShimManager manager, Path controlPath, long controlInode, Duration idle, Map<String, String> env) {
+        this.own = own;
+        this.manager = manager;
+        this.controlPath = controlPath;
+        this.controlInode = controlInode;
+        this.idle = idle;
+        this.env = env;
+    }
+
+    /** True once a group adopted this spare. Not synchronized: polled while a start holds the lock. */
+    boolean adopted() {
+        return adoptedFlag;
+    }
+
+    synchronized void serving(ControlServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public ControlCodec.Response handle(ControlCodec.Request r) {
+        Flags f;
+        try {
+            f = Flags.parse(r.args());
+        } catch (IllegalArgumentException e) {
+            return error(e.getMessage());
+        }
+        if (!f.address().equals(own.address()) || !f.namespace().equals(own.namespace())) {
+            return ControlCodec.Response.NOT_HANDLED;
+        }
+        if (!sameEnvironment(r.env())) {
+            LOG.info("call=spare retiring: the launcher's environment differs from this spare's");
+            retire();
+            return ControlCodec.Response.NOT_HANDLED;
+        }
+        Path cwd = Path.of(r.cwd());
+        try {
+            return switch (f.action()) {
+                case "start" -> start(f, cwd, r.stdin());
+                case "delete" -> delete(f, f.bundle().isEmpty() ? cwd : Path.of(f.bundle()));
+                default -> ControlCodec.Response.NOT_HANDLED;
+            };
+        } catch (Exception e) {
+            LOG.warn("id={} call=spare-{} failed: {}", f.id(), f.action(), e.toString());
+            return error(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private ControlCodec.Response start(Flags f, Path bundle, byte[] options) throws Exception {
+        long t0 = System.nanoTime();
+        if (f.id().isEmpty()) return error("shim id cannot be empty");
+        String bad = Identifiers.problem(f.id());
+        if (bad != null) return error(bad + ": invalid argument");
+        StartOptions o = manager.startOptions(options);
+        if (o.scope() != ShimScope.GROUP || !o.spare()) return ControlCodec.Response.NOT_HANDLED;
+        Path socket = SocketAddress.socketPath(f.address(), f.namespace(), GroupKey.of(bundle, f.id()));
+        String address = SocketAddress.uri(socket);
+        synchronized (this) {
+            if (state != State.WAITING) return ControlCodec.Response.NOT_HANDLED;
+            lastActivity = System.nanoTime();
+            if (SpareSpawn.answers(socket)) {
+                // the group's daemon runs: this container joins it, and the spare stays spare
+                writeAddress(bundle, address);
+                return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+            }
+            ServerSocketChannel listener = bind(socket);
+            try {
+                // the next spare takes the control socket (fd 0) before this one stops answering on it
+                handOver();
+                if (!o.shimCgroup().isEmpty()) ShimCgroup.join(o.shimCgroup(), Posix.getpid());
+                writeAddress(bundle, address);
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                Files.deleteIfExists(socket);
+                throw e;
+            }
+            Flags daemonFlags = new Flags(f.namespace(), f.address(), f.publishBinary(), f.id(), f.bundle(),
+                    socket.toString(), f.debug(), false, "");
+            adoption = new Adoption(daemonFlags, bundle, listener, System.nanoTime() - t0);
+            state = State.ADOPTED;
+            adoptedFlag = true;
+            notifyAll();
+            return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+        }
+    }
+
+    /** Starts the next spare on the control socket, then stops accepting on it here. */
+    private void handOver() {
+        try {
+            SpareSpawn.spawn(manager.relaunch(), own, 0, controlInode, idle, env);
+            server.close(false);
+        } catch (IOException | RuntimeException e) {
+            // no spare after this one: the next start takes the cold path and makes a new one
+            LOG.warn("call=spare next spare not started: {}", e.getMessage());
+            closeControl();
+        }
+    }
+
+    private ControlCodec.Response delete(Flags f, Path bundle) throws Exception {
+        synchronized (this) {
+            lastActivity = System.nanoTime();
+        }
+        long t0 = System.nanoTime();
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        DeleteResponse resp;
+        try (PrintStream w = new PrintStream(warnings, true, StandardCharsets.UTF_8)) {
+            resp = manager.delete(f, bundle, w);
+        }
+        LOG.info("id={} call=spare-delete took {} ms", f.id(), (System.nanoTime() - t0) / 1_000_000);
+        return new ControlCodec.Response(true, 0, resp.toByteArray(), warnings.toByteArray());
+    }
+
+    /**
+     * Blocks until a start adopts this spare (its daemon's flags, bundle and bound socket), or until
+     * it retires: {@code idle} passed without a request, or it saw another environment. Null then.
+     */
+    synchronized Adoption awaitAdoption() throws InterruptedException {
+        while (state == State.WAITING) {
+            long left = idle.toNanos() - (System.nanoTime() - lastActivity);
+            if (left <= 0) {
+                LOG.info("call=spare retiring: idle {}", idle);
+                retireLocked();
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return adoption;
+    }
+
+    private synchronized void retire() {
+        if (state == State.WAITING) retireLocked();
+    }
+
+    private void retireLocked() {
+        state = State.RETIRED;
+        closeControl();
+        notifyAll();
+    }
+
+    /** Closes the control socket, removing its file only when it is still the one this spare was handed. */
+    private void closeControl() {
+        boolean ours;
+        try {
+            ours = SpareSpawn.inode(controlPath) == controlInode;
+        } catch (IOException e) {
+            ours = false; // gone already
+        }
+        server.close(ours);
+    }
+
+    private boolean sameEnvironment(Map<String, String> requestEnv) {
+        return Objects.equals(containerdEnv(requestEnv), containerdEnv(env));
+    }
+
+    /** The variables containerd set, without those the shim and its launcher add. */
+    private Map<String, String> containerdEnv(Map<String, String> all) {
+        Map<String, String> out = new HashMap<>(all);
+        out.keySet().removeIf(k -> SpareSpawn.ownVariable(k) || k.equals(manager.relaunch().launcherVariable()));
+        return out;
+    }
+
+    private static ServerSocketChannel bind(Path socket) throws IOException {
+        Files.createDirectories(socket.getParent());
+        for (int attempt = 0; ; attempt++) {
+            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                s.bind(UnixDomainSocketAddress.of(socket), BACKLOG);
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                return s;
+            } catch (BindException e) {
+                s.close();
+                if (attempt > 0) throw e;
+                Files.deleteIfExists(socket); // stale socket of a dead daemon (alive() said nobody listens)
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+    }
+
+    private static void writeAddress(Path bundle, String address) throws IOException {
+        Path tmp = bundle.resolve(".address");
+        Files.writeString(tmp, address);
+        Files.move(tmp, bundle.resolve("address"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private ControlCodec.Response error(String message) {
+        return ControlCodec.Response.of(1, new byte[0], manager.name() + ": " + message);
+    }
+}
