@@ -95,8 +95,7 @@ final class ConsoleIo implements ProcessStdio {
         return switch (scheme) {
             case "fifo" -> Posix.open(stdout, Posix.O_RDWR, 0);
             case "file" -> {
-                Path path = Path.of(URI.create(stdout).getPath());
-                Files.createDirectories(path.getParent());
+                Path path = LogFile.prepare(stdout);
                 yield Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
             }
             case "binary" -> throw new StdioException(StdioException.Reason.UNIMPLEMENTED, "binary:// log URIs are not supported by this shim yet");

@@ -104,12 +104,21 @@ final class ProcessIo implements ProcessStdio {
 
     /** file:///path: stdout and stderr both appended to the file, as the Go shim does. */
     private static ProcessIo file(String id, StdioPaths s, int uid, int gid) throws IOException {
-        Path path = Path.of(URI.create(s.stdout()).getPath());
-        Files.createDirectories(path.getParent());
-        int[] outPipe = Posix.pipe();
-        int[] errPipe = Posix.pipe();
-        int f1 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
-        int f2 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND, 0);
+        Path path = LogFile.prepare(s.stdout());
+        List<Integer> opened = new ArrayList<>();
+        int f1, f2;
+        int[] outPipe, errPipe;
+        try {
+            f1 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0644);
+            opened.add(f1);
+            f2 = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND, 0);
+            opened.add(f2);
+            outPipe = track(opened, Posix.pipe());
+            errPipe = track(opened, Posix.pipe());
+        } catch (IOException | RuntimeException e) {
+            for (int fd : opened) Posix.closeQuietly(fd);
+            throw e;
+        }
         ProcessIo io = new ProcessIo(new StdioFds(-1, outPipe[1], errPipe[1]));
         chown(outPipe[1], uid, gid);
         chown(errPipe[1], uid, gid);
