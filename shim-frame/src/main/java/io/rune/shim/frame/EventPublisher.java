@@ -6,7 +6,7 @@ import com.google.protobuf.Timestamp;
 import io.rune.shim.api.events.Envelope;
 import io.rune.shim.api.events.ForwardRequest;
 import io.rune.shim.ttrpc.TtrpcClient;
-import io.rune.shim.ttrpc.TtrpcClosedException;
+import io.rune.shim.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +20,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards task events to containerd ({@code Events/Forward} at TTRPC_ADDRESS) in the order they
- * were published: one queue, one thread. A failed Forward is retried with growing delays
- * (1..5 s) and then dropped, so a containerd restart costs no events and a dead one no memory.
+ * were published: one queue, one thread. While containerd cannot be reached (a restart) its socket
+ * is tried every 25 ms for up to 15 s, so queued events reach it as soon as it is back; a Forward it
+ * refuses is retried with growing delays (1..5 s). Then the event is dropped: a dead containerd
+ * costs no memory.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private static final String SERVICE = "containerd.services.events.ttrpc.v1.Events";
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ATTEMPTS = 6;
+    /** How often a containerd that cannot be reached is tried again, and for how long in all. */
+    private static final Duration RECONNECT_POLL = Duration.ofMillis(25), RETRY_WINDOW = Duration.ofSeconds(15);
     private static final Envelope STOP = Envelope.getDefaultInstance();
 
     private final String address;
@@ -73,25 +77,42 @@ public final class EventPublisher implements AutoCloseable {
 
     private void forward(Envelope e) throws InterruptedException {
         byte[] payload = ForwardRequest.newBuilder().setEnvelope(e).build().toByteArray();
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        long unreachableSince = 0;
+        int refusals = 0;
+        while (true) {
             try {
                 if (client == null) client = TtrpcClient.connect(address);
                 client.call(SERVICE, "Forward", com.google.protobuf.ByteString.copyFrom(payload), FORWARD_TIMEOUT,
                         Map.of("containerd-namespace-ttrpc", namespace));
-                LOG.debug("call=publish topic={} forwarded", e.getTopic());
+                if (unreachableSince != 0) {
+                    LOG.info("call=publish topic={} forwarded after containerd was unreachable for {} ms", e.getTopic(),
+                            (System.nanoTime() - unreachableSince) / 1_000_000);
+                } else {
+                    LOG.debug("call=publish topic={} forwarded", e.getTopic());
+                }
                 return;
-            } catch (TtrpcClosedException closed) {
-                // containerd restarted or dropped us: reconnect and retry right away once
+            } catch (TtrpcException refused) {
+                // containerd answered with an error: retry a few times, slower each time
+                if (++refusals >= MAX_ATTEMPTS) break;
+                LOG.warn("call=publish topic={} attempt={} refused: {}", e.getTopic(), refusals, refused.getMessage());
+                Thread.sleep(1000L * refusals);
+            } catch (IOException | RuntimeException unreachable) {
+                // containerd is restarting (or gone): try its socket again every few ms, so that
+                // queued events reach it as soon as it is back, for up to RETRY_WINDOW
                 disconnect();
-                if (attempt == 1) continue;
-                LOG.warn("call=publish topic={} attempt={} failed: {}", e.getTopic(), attempt, closed.getMessage());
-            } catch (IOException | RuntimeException ex) {
-                disconnect();
-                LOG.warn("call=publish topic={} attempt={} failed: {}", e.getTopic(), attempt, ex.getMessage());
+                long now = System.nanoTime();
+                if (unreachableSince == 0) {
+                    unreachableSince = now;
+                    LOG.warn("call=publish topic={} containerd unreachable, retrying every {} ms: {}", e.getTopic(),
+                            RECONNECT_POLL.toMillis(), unreachable.getMessage());
+                } else if (now - unreachableSince > RETRY_WINDOW.toNanos()) {
+                    break;
+                }
+                Thread.sleep(RECONNECT_POLL.toMillis());
             }
-            if (attempt < MAX_ATTEMPTS) Thread.sleep(1000L * attempt);
         }
-        LOG.error("call=publish topic={} evicted after {} attempts", e.getTopic(), MAX_ATTEMPTS);
+        LOG.error("call=publish topic={} evicted: not delivered (containerd {})", e.getTopic(),
+                refusals >= MAX_ATTEMPTS ? "refused it " + MAX_ATTEMPTS + " times" : "unreachable for " + RETRY_WINDOW.toSeconds() + " s");
     }
 
     private void disconnect() {
