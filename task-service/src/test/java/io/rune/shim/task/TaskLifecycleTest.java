@@ -248,6 +248,80 @@ class TaskLifecycleTest {
         assertEquals("container not created: not found", error(() -> state("c6", "")));
     }
 
+    /** Runs each call on its own thread, all released at once; returns each one's error (null: it succeeded). */
+    private List<String> race(List<ThrowingCall> calls) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (ThrowingCall c : calls) {
+            results.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    c.run();
+                    return null;
+                } catch (ShimError e) {
+                    return e.getMessage();
+                } catch (Exception e) {
+                    return "unexpected " + e;
+                }
+            }, threads));
+        }
+        go.countDown();
+        List<String> out = new ArrayList<>();
+        for (var r : results) out.add(r.get(10, TimeUnit.SECONDS));
+        return out;
+    }
+
+    /**
+     * Calls for one container racing each other end as if they had come one after another: one exec
+     * id is taken once; a Delete racing Execs of a stopped init leaves no exec behind; an exec's
+     * Start racing its Delete either runs it (and the Delete is refused) or never reaches rune.
+     */
+    @Test
+    void racingCallsOfOneContainerAreSerialized() throws Exception {
+        int pid = create("r1");
+        tasks.start(StartRequest.newBuilder().setId("r1").build());
+
+        List<ThrowingCall> sameExec = new ArrayList<>();
+        for (int i = 0; i < 16; i++) sameExec.add(() -> tasks.exec(exec("r1", "e1")));
+        List<String> execs = race(sameExec);
+        assertEquals(1, execs.stream().filter(java.util.Objects::isNull).count(), "exactly one Exec takes the id: " + execs);
+        assertTrue(execs.stream().filter(java.util.Objects::nonNull).allMatch("id e1: already exists"::equals), execs.toString());
+
+        // an exec's Start against its Delete
+        List<String> startOrDelete = race(List.of(
+                () -> tasks.start(StartRequest.newBuilder().setId("r1").setExecId("e1").build()),
+                () -> tasks.delete(DeleteRequest.newBuilder().setId("r1").setExecId("e1").build())));
+        long execsRun = rune.subcommands().stream().filter("exec"::equals).count();
+        if (startOrDelete.get(0) == null) {
+            assertEquals("cannot delete a running process", startOrDelete.get(1), "a started exec is not deleted: " + startOrDelete);
+            assertEquals(1, execsRun);
+            assertEquals(Status.RUNNING, state("r1", "e1").getStatus());
+        } else {
+            assertNull(startOrDelete.get(1), "the Delete won: " + startOrDelete);
+            assertEquals(0, execsRun, "a deleted exec never reaches rune");
+            assertEquals(Code.NOT_FOUND, assertThrows(ShimError.class, () -> state("r1", "e1")).code());
+        }
+
+        // the init stops; its Delete races new Execs: none of them may survive the container
+        exit(pid, 0);
+        if (startOrDelete.get(0) == null) exit(Integer.parseInt(Files.readString(bundle.resolve("e1.pid"))), 0);
+        assertEquals(0, await("r1", "").getExitStatus());
+        if (startOrDelete.get(0) == null) tasks.delete(DeleteRequest.newBuilder().setId("r1").setExecId("e1").build());
+        List<ThrowingCall> deleteAndExecs = new ArrayList<>();
+        deleteAndExecs.add(() -> tasks.delete(DeleteRequest.newBuilder().setId("r1").build()));
+        for (int i = 0; i < 8; i++) {
+            String id = "late" + i;
+            deleteAndExecs.add(() -> tasks.exec(exec("r1", id)));
+        }
+        List<String> late = race(deleteAndExecs);
+        assertNull(late.get(0), "the init's Delete succeeds: " + late);
+        for (String e : late.subList(1, late.size())) {
+            assertTrue("cannot exec in a stopped state".equals(e) || "container not created: not found".equals(e), late.toString());
+        }
+        assertEquals(Code.NOT_FOUND, assertThrows(ShimError.class, () -> state("r1", "")).code());
+        assertEquals(execsRun, rune.subcommands().stream().filter("exec"::equals).count(), "no late exec reached rune");
+    }
+
     private static ExecProcessRequest exec(String id, String execId) {
         return ExecProcessRequest.newBuilder().setId(id).setExecId(execId)
                 .setSpec(Any.newBuilder().setValue(ByteString.copyFromUtf8("{\"args\":[\"sh\"],\"cwd\":\"/\"}"))).build();
