@@ -137,17 +137,21 @@ final class Daemon {
         // the sockets go first: a start from now on binds a new daemon instead of finding this one
         if (control != null) control.close();
         removeSocket();
+        long t0 = System.nanoTime();
         try {
             // pending events still go out
             events.close(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        long tEvents = System.nanoTime();
         server.close();
         try {
             service.onStop().run();
         } catch (RuntimeException e) {
             LOG.warn("id={} call=shutdown stop hook: {}", flags.id(), e.toString());
         }
+        LOG.info("id={} call=shutdown done events={}ms rest={}ms", flags.id(), (tEvents - t0) / 1_000_000,
+                (System.nanoTime() - tEvents) / 1_000_000);
     }
 }
