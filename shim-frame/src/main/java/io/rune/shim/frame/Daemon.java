@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import io.rune.shim.ttrpc.PeerCheck;
@@ -36,15 +37,18 @@ final class Daemon {
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** The group socket a spare bound for this daemon; null: fd 0 or -socket. */
     private final ServerSocketChannel bound;
+    /** containerd's environment for this daemon: the process's own, or (adopted spare) the start's. */
+    private final Map<String, String> env;
 
     /** @param clock when main began, when logging set-up began and ended: for the start-up times it logs */
     Daemon(Flags flags, ShimManager manager, long[] clock) {
-        this(flags, manager, clock, null);
+        this(flags, manager, clock, null, System.getenv());
     }
 
-    /** A daemon serving {@code bound}, a socket already listening (a spare's adoption). */
-    Daemon(Flags flags, ShimManager manager, long[] clock, ServerSocketChannel bound) {
+    /** A daemon serving {@code bound}, a socket already listening, with the start's environment (a spare's adoption). */
+    Daemon(Flags flags, ShimManager manager, long[] clock, ServerSocketChannel bound, Map<String, String> env) {
         this.bound = bound;
+        this.env = env;
         this.clock = clock.clone();
         this.flags = flags;
         this.manager = manager;
@@ -54,13 +58,13 @@ final class Daemon {
     /** Returns when the daemon is done (its socket removed); the caller exits. */
     void run() throws Exception {
         long t0 = System.nanoTime();
-        ReaperCommands commands = ReaperCommands.start(System.getenv());
+        ReaperCommands commands = ReaperCommands.start(env);
         long tReaper = System.nanoTime();
         ServerSocketChannel listener = listener();
-        String ttrpcAddress = System.getenv("TTRPC_ADDRESS");
+        String ttrpcAddress = env.get("TTRPC_ADDRESS");
         if (ttrpcAddress == null || ttrpcAddress.isEmpty()) ttrpcAddress = flags.address() + ".ttrpc";
         EventPublisher events = new EventPublisher(ttrpcAddress, flags.namespace());
-        ShimScope scope = ShimScope.parse(System.getenv(SCOPE_VARIABLE));
+        ShimScope scope = ShimScope.parse(env.get(SCOPE_VARIABLE));
         AtomicReference<IdleExit> idleExit = new AtomicReference<>();
         // in namespace scope "nothing left" starts the linger time instead of ending the daemon
         Runnable nothingLeft = scope == ShimScope.NAMESPACE ? () -> idleExit.get().nothingLeft() : stop::countDown;
@@ -72,7 +76,7 @@ final class Daemon {
         long tTtrpc = System.nanoTime();
         ControlServer control = null;
         if (scope == ShimScope.NAMESPACE) {
-            String lingerText = System.getenv(LINGER_VARIABLE);
+            String lingerText = env.get(LINGER_VARIABLE);
             Duration linger = lingerText == null || lingerText.isEmpty() ? StartOptions.DEFAULT_LINGER
                     : StartOptions.parseDuration(lingerText);
             AtomicReference<ControlServer> controlRef = new AtomicReference<>();
@@ -89,7 +93,7 @@ final class Daemon {
             controlRef.set(control);
             LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
         }
-        String spareIdle = System.getenv(SpareSpawn.IDLE_VARIABLE);
+        String spareIdle = env.get(SpareSpawn.IDLE_VARIABLE);
         if (scope == ShimScope.GROUP && bound == null && spareIdle != null && !spareIdle.isEmpty()) {
             // the next group's start adopts a warm daemon instead of starting two JVMs (a daemon that was
             // a spare has handed the control socket on already)

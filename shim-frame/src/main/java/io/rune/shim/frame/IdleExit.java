@@ -18,7 +18,14 @@ final class IdleExit {
     private final Runnable leave;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("idle-exit").daemon().unstarted(r));
+    /**
+     * An admitted start's container reaches the daemon (containerd's Create) only after the
+     * launcher has answered: until then the service still looks idle. A daemon does not leave
+     * within this time of admitting a start (it would close under that Create: "ttrpc: closed").
+     */
+    static final Duration PENDING_START = Duration.ofSeconds(2);
     private long lastActivity = System.nanoTime();
+    private long lastAdmitted = System.nanoTime() - PENDING_START.toNanos();
     private boolean leaving;
 
     /**
@@ -36,7 +43,8 @@ final class IdleExit {
     synchronized boolean admit() {
         if (leaving) return false;
         lastActivity = System.nanoTime();
-        schedule(linger.toNanos());
+        lastAdmitted = lastActivity;
+        schedule(Math.max(linger.toNanos(), PENDING_START.toNanos()));
         return true;
     }
 
@@ -61,8 +69,14 @@ final class IdleExit {
 
     private synchronized void check() {
         if (leaving) return;
-        long quiet = System.nanoTime() - lastActivity;
+        long now = System.nanoTime();
+        long quiet = now - lastActivity;
         if (quiet < linger.toNanos()) return; // a later check is scheduled already
+        long sinceAdmitted = now - lastAdmitted;
+        if (sinceAdmitted < PENDING_START.toNanos()) {
+            schedule(PENDING_START.toNanos() - sinceAdmitted); // its Create may still be on the way
+            return;
+        }
         if (!idle.getAsBoolean()) return;     // a container came; its Shutdown will ask again
         leaving = true;
         // under the lock: a start refused from now on finds no socket of this daemon to reuse

@@ -34,7 +34,7 @@ final class SpareControl implements ControlServer.Handler {
     private static final int BACKLOG = 4096;
 
     /** What the spare becomes: the daemon of the group whose start it answered. */
-    record Adoption(Flags flags, Path bundle, ServerSocketChannel listener, long tookNanos) {}
+    record Adoption(Flags flags, Path bundle, ServerSocketChannel listener, Map<String, String> env, long tookNanos) {}
 
     private enum State { WAITING, ADOPTED, RETIRED }
 
@@ -88,7 +88,7 @@ final class SpareControl implements ControlServer.Handler {
         Path cwd = Path.of(r.cwd());
         try {
             return switch (f.action()) {
-                case "start" -> start(f, cwd, r.stdin());
+                case "start" -> start(f, cwd, r.stdin(), r.env());
                 case "delete" -> delete(f, f.bundle().isEmpty() ? cwd : Path.of(f.bundle()));
                 default -> ControlCodec.Response.NOT_HANDLED;
             };
@@ -98,7 +98,7 @@ final class SpareControl implements ControlServer.Handler {
         }
     }
 
-    private ControlCodec.Response start(Flags f, Path bundle, byte[] options) throws Exception {
+    private ControlCodec.Response start(Flags f, Path bundle, byte[] options, Map<String, String> startEnv) throws Exception {
         long t0 = System.nanoTime();
         if (f.id().isEmpty()) return error("shim id cannot be empty");
         String bad = Identifiers.problem(f.id());
@@ -116,6 +116,11 @@ final class SpareControl implements ControlServer.Handler {
                 return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
             }
             ServerSocketChannel listener = bind(socket);
+            if (listener == null) {
+                // a cold start of the same group bound it meanwhile: join that daemon
+                writeAddress(bundle, address);
+                return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+            }
             try {
                 // the next spare takes the control socket (fd 0) before this one stops answering on it
                 handOver();
@@ -128,7 +133,7 @@ final class SpareControl implements ControlServer.Handler {
             }
             Flags daemonFlags = new Flags(f.namespace(), f.address(), f.publishBinary(), f.id(), f.bundle(),
                     socket.toString(), f.debug(), false, "");
-            adoption = new Adoption(daemonFlags, bundle, listener, System.nanoTime() - t0);
+            adoption = new Adoption(daemonFlags, bundle, listener, Map.copyOf(startEnv), System.nanoTime() - t0);
             state = State.ADOPTED;
             adoptedFlag = true;
             notifyAll();
@@ -211,6 +216,7 @@ final class SpareControl implements ControlServer.Handler {
         return out;
     }
 
+    /** The group's socket, bound here; null when another process listens on it already. */
     private static ServerSocketChannel bind(Path socket) throws IOException {
         Files.createDirectories(socket.getParent());
         for (int attempt = 0; ; attempt++) {
@@ -222,7 +228,8 @@ final class SpareControl implements ControlServer.Handler {
             } catch (BindException e) {
                 s.close();
                 if (attempt > 0) throw e;
-                Files.deleteIfExists(socket); // stale socket of a dead daemon (alive() said nobody listens)
+                if (SpareSpawn.answers(socket)) return null; // bound by another start since the check
+                Files.deleteIfExists(socket); // stale socket of a dead daemon
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;

@@ -1,5 +1,6 @@
 package io.rune.shim.frame;
 
+import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.ProcessTitle;
 import io.rune.shim.sys.Prelink;
 import io.rune.shim.ttrpc.PeerCheck;
@@ -66,7 +67,13 @@ final class SpareDaemon {
         LOG.info("id={} call=spare adopted for the group of socket {} (spare ready {} ms after main, adopted {} ms after; "
                         + "start answered in {} ms)", a.flags().id(), a.flags().socket(), (ready - started) / 1_000_000,
                 (adopted - ready) / 1_000_000, a.tookNanos() / 1_000_000);
-        new Daemon(a.flags(), manager, new long[] {adopted, adopted, System.nanoTime()}, a.listener()).run();
+        try {
+            // as a daemon that start spawned in the bundle: children without a cwd of their own (a binary:// logger) get it
+            Posix.chdir(a.bundle().toString());
+        } catch (IOException e) {
+            LOG.warn("id={} call=spare chdir {}: {}", a.flags().id(), a.bundle(), e.getMessage());
+        }
+        new Daemon(a.flags(), manager, new long[] {adopted, adopted, System.nanoTime()}, a.listener(), a.env()).run();
     }
 
     /**

@@ -174,6 +174,18 @@ class ControlSocketTest {
         assertEquals(0, now.getCount(), "linger 0: leaves at once");
     }
 
+    /** With linger 0 a start is admitted while the daemon still looks idle: it must stay for that start's Create. */
+    @Test
+    void anAdmittedStartKeepsTheDaemonUntilItsCreateCanArrive() throws Exception {
+        var left = new java.util.concurrent.CountDownLatch(1);
+        IdleExit exit = new IdleExit(Duration.ZERO, () -> true, left::countDown);
+        assertTrue(exit.admit());
+        exit.nothingLeft(); // e.g. the Shutdown of the namespace's previous container, just after
+        assertFalse(left.await(IdleExit.PENDING_START.toMillis() / 2, java.util.concurrent.TimeUnit.MILLISECONDS),
+                "left while the admitted container's Create may still be on its way");
+        assertTrue(left.await(10, java.util.concurrent.TimeUnit.SECONDS), "leaves once that time has passed idle");
+    }
+
     private static ControlCodec.Request request(String action) {
         return new ControlCodec.Request(List.of("-namespace", "ns", "-address", "/c.sock", "-id", "c1", action), "/",
                 Map.of(), new byte[0]);

@@ -34,6 +34,7 @@ public final class Posix {
     private static final Native.Fn FCNTL = Native.lazyErrno("fcntl", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final Native.Fn KILL = Native.lazyErrno("kill", FunctionDescriptor.of(INT, INT, INT));
     private static final Native.Fn POLL = Native.lazyErrno("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
+    private static final Native.Fn CHDIR = Native.lazyErrno("chdir", FunctionDescriptor.of(INT, ADDR));
     private static final Native.Fn FCHOWN = Native.lazyErrno("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final Native.Fn SPLICE = Native.lazyErrno("splice",
             FunctionDescriptor.of(LONG, INT, ADDR, INT, ADDR, LONG, INT));
@@ -95,6 +96,17 @@ public final class Posix {
     /** close() for cleanup paths, where a failure has nothing left to tell. */
     public static void closeQuietly(int fd) {
         try { close(fd); } catch (SysException ignored) { /* cleanup */ }
+    }
+
+    /**
+     * Changes the process's working directory (what children started without a cwd of their own
+     * get). The JVM's {@code user.dir}, and so relative {@code Path}s, stay as they were.
+     */
+    public static void chdir(String path) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(path);
+            Native.call("chdir", path, st -> (int) CHDIR.get().invokeExact(st, p));
+        }
     }
 
     /** Opens a path close-on-exec. */
