@@ -9,6 +9,11 @@
 # and writes DIR/bin/criu, a wrapper that execs criu through trixie's dynamic loader with trixie's
 # library directory, so nothing of it touches the host's libraries. Put DIR/bin first on the PATH of
 # containerd (and so of runc/rune) to use it. Prints DIR/bin; fails unless `criu check` passes with it.
+#
+# The wrapper also names a config file (CRIU_CONFIG_FILE, read in runc's swrk mode too) that has CRIU lock
+# a container's network with nftables (linked in, through libnftables) instead of its default, which runs
+# iptables-restore inside the container's network namespace and fails a dump where no iptables is
+# installed ("net: Locking network failed").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,9 +33,13 @@ loader=$(ls "$lib"/ld-linux*.so.* 2>/dev/null | head -1)
 
 version=$("$loader" --library-path "$lib" "$root/usr/sbin/criu" --version | sed -n 's/^Version: //p')
 mkdir -p "$dir/bin"
+printf '# written by scripts/criu-fetch.sh: lock the network with nftables, not iptables-restore\nnetwork-lock nftables\n' \
+  > "$dir/criu.conf"
 cat > "$dir/bin/.criu.tmp" <<WRAPPER
 #!/bin/sh
 # criu $version from Debian trixie, run on trixie's C library (written by scripts/criu-fetch.sh)
+CRIU_CONFIG_FILE="$dir/criu.conf"
+export CRIU_CONFIG_FILE
 exec "$loader" --library-path "$lib" "$root/usr/sbin/criu" "\$@"
 WRAPPER
 chmod 0755 "$dir/bin/.criu.tmp"
