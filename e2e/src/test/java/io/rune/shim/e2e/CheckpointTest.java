@@ -316,6 +316,45 @@ class CheckpointTest extends E2eTestBase {
         assertAll(checks);
     }
 
+    // ------------------------------------------------------------------ ctr --image-path: a known difference
+
+    /**
+     * ctr task checkpoint --image-path/--work-path: where the images land, and whether a checkpoint
+     * image was recorded. ctr builds these options only for the runc runtime names (docs/protocol.md §1.3).
+     */
+    record CtrImagePath(boolean started, Outcome checkpoint, boolean imagesInDir, boolean workKept, boolean recordedImage,
+                        boolean clean) {}
+
+    private CtrImagePath ctrImagePath(ShimRuntime rt) {
+        String id = containers.newId(rt, "ckctr");
+        Path dir = ctd.base().resolve("ckpt").resolve(id);
+        if (!startSleeper(rt, id)) {
+            return new CtrImagePath(false, null, false, false, false, teardown(rt, id).clean());
+        }
+        CmdResult ck = ctr.exec(Duration.ofSeconds(120), List.of("task", "checkpoint", "--image-path",
+                dir.resolve("images").toString(), "--work-path", dir.resolve("work").toString(), id));
+        List<String> recorded = ctr.listQuiet("images").stream().filter(i -> i.startsWith("containerd.io/checkpoint/" + id + ":")).toList();
+        recorded.forEach(i -> CheckpointImages.remove(ctr, i));
+        return new CtrImagePath(true, dated(Outcome.of(ck, norm(id))), Files.exists(dir.resolve("images/inventory.img")),
+                Files.exists(dir.resolve("work/dump.log")), !recorded.isEmpty(), teardown(rt, id).clean());
+    }
+
+    /**
+     * Not the shim's to fix: for any runtime name but io.containerd.runc.v1/v2 ctr sends no checkpoint
+     * options, so the shim never learns the image path; containerd dumps into its temp dir and the client
+     * records a checkpoint image instead. The Go client's WithCheckpointImagePath does reach this shim
+     * (the test above). Should ctr change, this test says so.
+     */
+    @Test
+    void ctrSendsImageAndWorkPathsOnlyToRuncNames() {
+        assumeTrue(criuWorks(), "no criu that passes criu check on containerd's PATH (see scripts/criu-fetch.sh)");
+        Sides<CtrImagePath> s = Sides.run(ref, ut, this::ctrImagePath);
+        assertAll(
+                () -> assertEquals(new CtrImagePath(true, new Outcome(0, "", ""), true, true, false, true), s.ref(), "reference"),
+                () -> assertEquals(new CtrImagePath(true, new Outcome(0, "", ""), false, false, true, true), s.ut(),
+                        "under test: ctr drops --image-path/--work-path for this runtime name"));
+    }
+
     // ------------------------------------------------------------------ paused task
 
     /** ctr task checkpoint of a paused task: it stays paused (frozen counter), and counts on once resumed. */
