@@ -12,7 +12,8 @@ public record E2eConfig(
         Path referenceStateRoot,
         boolean keep,
         int parallel,
-        Path logDir) {
+        Path logDir,
+        Path criuDir) {
 
     public static E2eConfig fromSystemProperties() {
         return new E2eConfig(
@@ -23,7 +24,20 @@ public record E2eConfig(
                 Path.of(prop("e2e.referenceStateRoot", "/run/containerd/runc")),
                 Boolean.parseBoolean(prop("e2e.keep", "false")),
                 Integer.parseInt(prop("e2e.parallel", "20")),
-                Path.of(prop("e2e.logDir", "target/e2e")));
+                Path.of(prop("e2e.logDir", "target/e2e")),
+                criuDir(prop("e2e.criu", "")));
+    }
+
+    /**
+     * e2e.criu: a directory with a {@code criu} to put first on containerd's PATH (for runc and rune
+     * alike; scripts/criu-fetch.sh makes one), or null: unset, or no executable criu in it.
+     */
+    private static Path criuDir(String dir) {
+        if (dir.isBlank()) return null;
+        Path d = Path.of(dir).toAbsolutePath().normalize();
+        if (java.nio.file.Files.isExecutable(d.resolve("criu"))) return d;
+        System.err.println("[e2e] e2e.criu " + d + " holds no executable criu: using the system's");
+        return null;
     }
 
     private static String prop(String key, String dflt) {

@@ -44,7 +44,12 @@ public final class PrivateContainerd implements SuiteFixture {
         this.dir = dir;
         this.base = dir.path();
         this.rootfs = base.resolve("rootfs");
-        this.daemon = new ContainerdDaemon(TAG, base, config.bin(), ContainerdConfig.withoutCri());
+        this.daemon = new ContainerdDaemon(TAG, base, pathDirs(config), ContainerdConfig.withoutCri());
+    }
+
+    /** The criu directory (when given) before the installed shims, so runc and rune both find that criu. */
+    private static List<Path> pathDirs(E2eConfig config) {
+        return config.criuDir() == null ? List.of(config.bin()) : List.of(config.criuDir(), config.bin());
     }
 
     public static PrivateContainerd start(E2eConfig config) throws IOException {
@@ -63,8 +68,8 @@ public final class PrivateContainerd implements SuiteFixture {
         ctr = new Ctr(daemon.address(), NAMESPACE, rootfs, base.resolve("fifo"));
         daemon.start();
         subscribe();
-        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s%n",
-                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin());
+        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s, criu %s%n",
+                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin(), daemon.resolve("criu"));
     }
 
     /** Subscribes to events; each containerd start gets its own events log. */
@@ -87,6 +92,11 @@ public final class PrivateContainerd implements SuiteFixture {
         daemon.restart();
         subscribe();
         System.err.println("[e2e] private containerd restarted");
+    }
+
+    /** Where runc/rune will find criu (containerd's PATH), or null. */
+    public Path criu() {
+        return daemon.resolve("criu");
     }
 
     /** Where containerd will find the shim binary for this runtime (PATH lookup), or null. */

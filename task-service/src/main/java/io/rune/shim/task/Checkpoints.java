@@ -13,9 +13,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Checkpoint through rune (CRIU). Options come as {@code containerd.runc.v1.CheckpointOptions} or
- * the older {@code containerd.linux.runc.CheckpointOptions} (fields 8/9 swapped). On failure
- * CRIU's dump.log is kept as {@code <bundle>/criu-dump.log} and named in the error.
+ * Checkpoint through rune (CRIU), and the image a Create restores from. Options come as
+ * {@code containerd.runc.v1.CheckpointOptions} or the older {@code containerd.linux.runc.CheckpointOptions}
+ * (fields 8/9 swapped). On failure CRIU's dump.log is kept as {@code <bundle>/criu-dump.log} and named in
+ * the error. The image paths of the options win over the request's paths (docs/protocol.md §1.3):
+ * containerd turns them into the request's path only for runtime names starting io.containerd.runc, and
+ * hands any other runtime a temp dir of its own there.
  */
 final class Checkpoints {
     static final String RUNC_V1 = "containerd.runc.v1.CheckpointOptions";
@@ -48,7 +51,7 @@ final class Checkpoints {
         return binary + " did not terminate successfully: exit status " + e.status() + ": " + msg;
     }
 
-    /** Rune options from the request; image path is the request's path, work path defaults to the bundle's. */
+    /** Rune options from the request; image path from the options, else the request's; work path defaults to the bundle's. */
     static CheckpointOptions options(CheckpointTaskRequest r, String defaultWork) {
         Any any = r.hasOptions() ? r.getOptions() : Any.getDefaultInstance();
         String type = OptionsDecoder.typeName(any.getTypeUrl());
@@ -76,8 +79,18 @@ final class Checkpoints {
         }
     }
 
+    /** The user's image path (options) over containerd's temp dir (path), which then stays empty. */
     private static String image(CheckpointTaskRequest r, String fromOptions) {
-        return r.getPath().isEmpty() ? fromOptions : r.getPath();
+        return fromOptions.isEmpty() ? r.getPath() : fromOptions;
+    }
+
+    /**
+     * The image a Create restores from at Start: the options' criu_image_path when set (the Go client's
+     * WithRestoreImagePath; containerd passes it as the checkpoint only for io.containerd.runc* names),
+     * else the request's checkpoint (a content-store checkpoint containerd unpacked). Empty: no restore.
+     */
+    static String restoreImage(String requestCheckpoint, RuntimeOptions o) {
+        return o.criuImagePath().isEmpty() ? requestCheckpoint : o.criuImagePath();
     }
 
     private static String orDefault(String v, String d) {

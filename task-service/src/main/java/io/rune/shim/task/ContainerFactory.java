@@ -50,8 +50,9 @@ final class ContainerFactory {
             mounted = true;
             enclave.prepare(id, bundle, carrier, opts);
             io = ctx.openStdio(id, stdio, id, opts);
-            InitState initial = r.getCheckpoint().isEmpty() ? new InitState.Created()
-                    : new InitState.CreatedFromCheckpoint(r.getCheckpoint(), r.getParentCheckpoint());
+            String image = Checkpoints.restoreImage(r.getCheckpoint(), opts);
+            InitState initial = image.isEmpty() ? new InitState.Created()
+                    : new InitState.CreatedFromCheckpoint(image, r.getParentCheckpoint());
             Container c = new Container(id, bundle, r.getRootfsList(), rune, opts, sharedPid, ctx, stdio, io, initial);
             c.lock.lock();
             try {
@@ -60,7 +61,7 @@ final class ContainerFactory {
                             io.consoleSocket(), opts.noPivotRoot(), opts.noNewKeyring()));
                 }
                 ctx.containers().add(c);
-                ctx.events().created(id, bundle, r.getRootfsList(), stdio, r.getCheckpoint(), c.init.pid);
+                ctx.events().created(id, bundle, r.getRootfsList(), stdio, image, c.init.pid);
             } finally {
                 c.lock.unlock();
             }

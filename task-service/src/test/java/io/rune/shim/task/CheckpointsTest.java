@@ -38,6 +38,37 @@ class CheckpointsTest {
                 .setOptions(Any.newBuilder().setTypeUrl("x.Y")).build(), "/d"));
     }
 
+    /** containerd hands a non-runc runtime name its own temp dir as path; the options' image path wins. */
+    @Test
+    void imagePathOfTheOptionsWinsOverTheRequestPath() {
+        var v1 = io.rune.shim.api.runc.CheckpointOptions.newBuilder().setImagePath("/user").build();
+        CheckpointOptions c = Checkpoints.options(CheckpointTaskRequest.newBuilder().setPath("/tmp/ctd-checkpoint1")
+                .setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.CheckpointOptions").setValue(v1.toByteString()))
+                .build(), "/d");
+        assertEquals("/user", c.imagePath());
+        var legacy = io.rune.shim.api.runc.legacy.CheckpointOptions.newBuilder().setImagePath("/user2").build();
+        CheckpointOptions l = Checkpoints.options(CheckpointTaskRequest.newBuilder().setPath("/tmp/ctd-checkpoint2")
+                .setOptions(Any.newBuilder().setTypeUrl("containerd.linux.runc.CheckpointOptions").setValue(legacy.toByteString()))
+                .build(), "/d");
+        assertEquals("/user2", l.imagePath());
+        assertEquals("/d", l.workPath());
+        // options without an image path: containerd's path (a runc name's image path arrives there)
+        CheckpointOptions p = Checkpoints.options(CheckpointTaskRequest.newBuilder().setPath("/p")
+                .setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.CheckpointOptions")).build(), "/d");
+        assertEquals("/p", p.imagePath());
+    }
+
+    @Test
+    void restoreImageFromTheOptionsOrTheRequest() {
+        RuntimeOptions none = RuntimeOptions.DEFAULTS;
+        RuntimeOptions withImage = new RuntimeOptions("", "", false, false, "", 0, 0, "", false, "/user/img", "", "");
+        assertEquals("", Checkpoints.restoreImage("", none));
+        assertEquals("/tmp/ctrd-checkpoint1", Checkpoints.restoreImage("/tmp/ctrd-checkpoint1", none));
+        assertEquals("/user/img", Checkpoints.restoreImage("", withImage));
+        assertEquals("/user/img", Checkpoints.restoreImage("/tmp/ctrd-checkpoint1", withImage),
+                "criu_image_path wins, as containerd decides for runc names");
+    }
+
     @Test
     void criuErrorReadsLikeTheGoShim() {
         RuneException e = new RuneException("checkpoint", "criu failed: type DUMP errno 0\nlog file: /b/work/criu-work/dump.log", 1);

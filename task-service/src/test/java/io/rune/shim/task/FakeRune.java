@@ -75,6 +75,16 @@ final class FakeRune implements Monitor {
                         new byte[0]);
             }
             case "update" -> { }
+            case "checkpoint" -> {
+                if (!states.containsKey(id)) return error(log, "container \"" + id + "\" does not exist");
+            }
+            case "restore" -> {
+                if (states.containsKey(id)) return error(log, "container with id exists: " + id);
+                int pid = nextPid.incrementAndGet();
+                Files.writeString(Path.of(value(argv, "--pid-file")), Integer.toString(pid));
+                states.put(id, "running");
+                pids.put(id, new ArrayList<>(List.of(pid)));
+            }
             default -> throw new IOException("fake rune: unexpected " + argv);
         }
         return new CommandResult(0, new byte[0], new byte[0]);
@@ -98,7 +108,15 @@ final class FakeRune implements Monitor {
         return i;
     }
 
-    private static String value(List<String> argv, String flag) {
+    /** The argv of the last call of this sub-command, or null. */
+    synchronized List<String> last(String sub) {
+        for (int i = calls.size() - 1; i >= 0; i--) {
+            if (calls.get(i).get(subcommandIndex(calls.get(i))).equals(sub)) return calls.get(i);
+        }
+        return null;
+    }
+
+    static String value(List<String> argv, String flag) {
         int i = argv.indexOf(flag);
         return i < 0 ? null : argv.get(i + 1);
     }

@@ -322,6 +322,42 @@ class TaskLifecycleTest {
         assertEquals(execsRun, rune.subcommands().stream().filter("exec"::equals).count(), "no late exec reached rune");
     }
 
+    /**
+     * What the Go client sends a runtime not named io.containerd.runc* (docs/protocol.md §1.3): the
+     * user's image paths only inside legacy options, containerd's own temp dir as the request's path.
+     */
+    @Test
+    void imagePathsOfTheOptionsWinOverContainerdsTempDir() throws Exception {
+        var createOpts = io.rune.shim.api.runc.legacy.CreateOptions.newBuilder()
+                .setCriuImagePath("/user/img").setCriuWorkPath("/user/restore-work").build();
+        int pid = tasks.create(CreateTaskRequest.newBuilder().setId("r1").setBundle(bundle.toString())
+                .setOptions(Any.newBuilder().setTypeUrl("containerd.linux.runc.CreateOptions").setValue(createOpts.toByteString()))
+                .build()).getPid();
+        assertEquals(0, pid, "a restore has no process before Start");
+        assertEquals(Status.CREATED, state("r1", "").getStatus());
+        assertEquals("/user/img", ((io.rune.shim.api.events.TaskCreate) events.get(0)).getCheckpoint());
+        int restored = tasks.start(StartRequest.newBuilder().setId("r1").build()).getPid();
+        assertEquals(Status.RUNNING, state("r1", "").getStatus());
+        assertEquals(restored, state("r1", "").getPid());
+        List<String> restore = rune.last("restore");
+        assertEquals("/user/img", FakeRune.value(restore, "--image-path"));
+        assertEquals("/user/restore-work", FakeRune.value(restore, "--work-path"));
+
+        var ckptOpts = io.rune.shim.api.runc.legacy.CheckpointOptions.newBuilder()
+                .setImagePath("/user/ckpt").setWorkPath("/user/work").setExit(true).build();
+        tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("r1").setPath("/tmp/ctd-checkpoint123")
+                .setOptions(Any.newBuilder().setTypeUrl("containerd.linux.runc.CheckpointOptions").setValue(ckptOpts.toByteString()))
+                .build());
+        List<String> ckpt = rune.last("checkpoint");
+        assertEquals("/user/ckpt", FakeRune.value(ckpt, "--image-path"));
+        assertEquals("/user/work", FakeRune.value(ckpt, "--work-path"));
+        assertFalse(ckpt.contains("--leave-running"), "exit: the task stops after the dump");
+        // without options (ctr's case for this runtime name) containerd's temp dir is the image path
+        tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("r1").setPath("/tmp/ctd-checkpoint456").build());
+        assertEquals("/tmp/ctd-checkpoint456", FakeRune.value(rune.last("checkpoint"), "--image-path"));
+        assertTrue(rune.last("checkpoint").contains("--leave-running"));
+    }
+
     private static ExecProcessRequest exec(String id, String execId) {
         return ExecProcessRequest.newBuilder().setId(id).setExecId(execId)
                 .setSpec(Any.newBuilder().setValue(ByteString.copyFromUtf8("{\"args\":[\"sh\"],\"cwd\":\"/\"}"))).build();

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * One private containerd process: config.toml, socket {@code c.sock} and {@code containerd.log} in the
- * suite's dir, the installed shims first on its PATH, under {@code tini -s} when there is one (a subreaper
+ * suite's dir, the installed shims (and tools such as a newer criu) first on its PATH, under {@code tini -s} when there is one (a subreaper
  * above containerd, so orphaned shims and container processes are reaped promptly).
  */
 public final class ContainerdDaemon {
@@ -26,7 +26,7 @@ public final class ContainerdDaemon {
 
     private final String tag;
     private final Path dir;
-    private final Path bin;
+    private final List<Path> pathDirs;
     private final ContainerdConfig config;
     private final Path address;
     private final Path log;
@@ -34,9 +34,14 @@ public final class ContainerdDaemon {
 
     /** tag prefixes log lines; bin holds the installed shims (first on containerd's PATH). */
     public ContainerdDaemon(String tag, Path dir, Path bin, ContainerdConfig config) {
+        this(tag, dir, List.of(bin), config);
+    }
+
+    /** pathDirs go first on containerd's PATH, in this order, before the system's directories. */
+    public ContainerdDaemon(String tag, Path dir, List<Path> pathDirs, ContainerdConfig config) {
         this.tag = tag;
         this.dir = dir;
-        this.bin = bin;
+        this.pathDirs = List.copyOf(pathDirs);
         this.config = config;
         this.address = dir.resolve("c.sock");
         this.log = dir.resolve("containerd.log");
@@ -59,7 +64,9 @@ public final class ContainerdDaemon {
     }
 
     private String path() {
-        return bin + ":" + SYSTEM_PATH;
+        StringBuilder p = new StringBuilder();
+        pathDirs.forEach(d -> p.append(d).append(':'));
+        return p.append(SYSTEM_PATH).toString();
     }
 
     /** Writes config.toml and starts containerd; returns once {@code ctr version} answers on the socket. */
