@@ -80,7 +80,7 @@ final class ControlServer implements AutoCloseable {
             try {
                 ch = listener.accept();
             } catch (IOException e) {
-                if (!closed) LOG.warn("call=control accept: {}", e.getMessage());
+                if (!closed) LOG.warn("call=control accept: {}", e.toString());
                 return;
             }
             Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
@@ -88,7 +88,15 @@ final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel ch) {
-        ScheduledFuture<?> deadline = timeouts.schedule(() -> closeQuietly(ch), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timeouts.schedule(() -> closeQuietly(ch), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // accepted just as the server closed (a spare handing over): the launcher, seeing the
+            // connection close unanswered, takes its own way at once instead of waiting
+            closeQuietly(ch);
+            return;
+        }
         try (ch) {
             var peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             if (!peers.permits(peer)) {

@@ -104,7 +104,7 @@ final class RuneShim implements ShimManager {
     /** A spare's warm-up: the start path and a lifecycle against a stand-in rune (see {@link Training}). */
     @Override
     public void rehearse(java.util.function.BooleanSupplier cancelled) throws Exception {
-        Training.rehearse(java.time.Duration.ofMillis(150), cancelled);
+        Training.rehearse(java.time.Duration.ofSeconds(1), cancelled);
     }
 
     @Override
