@@ -44,7 +44,7 @@ public final class PrivateContainerd implements SuiteFixture {
         this.dir = dir;
         this.base = dir.path();
         this.rootfs = base.resolve("rootfs");
-        this.daemon = new ContainerdDaemon(TAG, base, config.bin(), ContainerdConfig.withoutCri());
+        this.daemon = new ContainerdDaemon(TAG, base, config.bin(), config.containerd(), ContainerdConfig.withoutCri());
     }
 
     public static PrivateContainerd start(E2eConfig config) throws IOException {
@@ -60,11 +60,12 @@ public final class PrivateContainerd implements SuiteFixture {
         }
         BusyboxRootfs.build(rootfs);
         Files.createDirectories(base.resolve("fifo"));
-        ctr = new Ctr(daemon.address(), NAMESPACE, rootfs, base.resolve("fifo"));
+        ctr = new Ctr(config.containerd().ctr(), daemon.address(), NAMESPACE, rootfs, base.resolve("fifo"));
         daemon.start();
         subscribe();
-        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s%n",
-                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin());
+        System.err.printf("[e2e] private %s up: base %s, runtime under test %s (%s), reference %s (%s), bin %s%n",
+                config.containerd(), base, config.runtime(), resolveShim(config.underTest()), config.reference(),
+                resolveShim(config.referenceRuntime()), config.bin());
     }
 
     /** Subscribes to events; each containerd start gets its own events log. */
@@ -92,6 +93,11 @@ public final class PrivateContainerd implements SuiteFixture {
     /** Where containerd will find the shim binary for this runtime (PATH lookup), or null. */
     public Path resolveShim(ShimRuntime rt) {
         return daemon.resolve(rt.binaryName());
+    }
+
+    /** The PATH containerd and its shims run with. */
+    public String searchPath() {
+        return daemon.path();
     }
 
     public E2eConfig config() {

@@ -8,6 +8,7 @@ import io.rune.shim.api.task.CloseIORequest;
 import io.rune.shim.testsupport.CmdResult;
 import io.rune.shim.testsupport.Poll;
 import io.rune.shim.testsupport.ProcScan;
+import io.rune.shim.testsupport.ShimEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,13 +42,13 @@ class StdioTest extends E2eTestBase {
     /** Calls CloseIO{stdin} on the container's shim, as containerd's CloseIO would; "code=N msg=..." or the failure. */
     private String closeStdin(String id, String execId) {
         try {
-            String addr = Files.readString(ctd.bundleDir(id).resolve("address")).strip();
-            try (TtrpcRawClient c = new TtrpcRawClient(Path.of(addr.replaceFirst("^unix://", "")))) {
+            ShimEndpoint shim = ShimEndpoint.of(ctd.bundleDir(id));
+            try (TtrpcRawClient c = new TtrpcRawClient(shim.socket())) {
                 CloseIORequest.Builder b = CloseIORequest.newBuilder().setId(id).setStdin(true);
                 if (execId != null) {
                     b.setExecId(execId);
                 }
-                TtrpcRawClient.Reply r = c.call(TtrpcRawClient.TASK_SERVICE, "CloseIO", b.build(), Duration.ofSeconds(10));
+                TtrpcRawClient.Reply r = c.call(shim.taskService(), "CloseIO", b.build(), Duration.ofSeconds(10));
                 return r == null ? "no reply" : "code=" + r.code() + " msg=" + r.message();
             }
         } catch (IOException e) {

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * One private containerd process: config.toml, socket {@code c.sock} and {@code containerd.log} in the
- * suite's dir, the installed shims first on its PATH, under {@code tini -s} when there is one (a subreaper
- * above containerd, so orphaned shims and container processes are reaped promptly).
+ * suite's dir, the installed shims first on its PATH, then the bin dir of the containerd under test (so
+ * that the reference {@code containerd-shim-runc-v2} is that release's own), under {@code tini -s} when
+ * there is one (a subreaper above containerd, so orphaned shims and container processes are reaped promptly).
  */
 public final class ContainerdDaemon {
     private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -27,16 +28,21 @@ public final class ContainerdDaemon {
     private final String tag;
     private final Path dir;
     private final Path bin;
+    private final ContainerdBin containerd;
     private final ContainerdConfig config;
     private final Path address;
     private final Path log;
     private Process process;
 
-    /** tag prefixes log lines; bin holds the installed shims (first on containerd's PATH). */
-    public ContainerdDaemon(String tag, Path dir, Path bin, ContainerdConfig config) {
+    /**
+     * tag prefixes log lines; bin holds the installed shims (first on containerd's PATH); containerd is
+     * the release to run (its bin dir second on the PATH).
+     */
+    public ContainerdDaemon(String tag, Path dir, Path bin, ContainerdBin containerd, ContainerdConfig config) {
         this.tag = tag;
         this.dir = dir;
         this.bin = bin;
+        this.containerd = containerd;
         this.config = config;
         this.address = dir.resolve("c.sock");
         this.log = dir.resolve("containerd.log");
@@ -58,8 +64,14 @@ public final class ContainerdDaemon {
         return null;
     }
 
-    private String path() {
-        return bin + ":" + SYSTEM_PATH;
+    /** containerd's PATH, which its shims inherit. */
+    public String path() {
+        return bin + ":" + containerd.dir() + ":" + SYSTEM_PATH;
+    }
+
+    /** The containerd release this daemon runs. */
+    public ContainerdBin containerd() {
+        return containerd;
     }
 
     /** Writes config.toml and starts containerd; returns once {@code ctr version} answers on the socket. */
@@ -67,7 +79,7 @@ public final class ContainerdDaemon {
         if (address.toString().length() + ".ttrpc".length() > MAX_SOCKET_PATH) {
             throw new IllegalStateException("socket path too long: " + address);
         }
-        Files.writeString(dir.resolve("config.toml"), config.render(dir, address));
+        Files.writeString(dir.resolve("config.toml"), config.render(dir, address, containerd.version()));
         launch();
     }
 
@@ -89,7 +101,7 @@ public final class ContainerdDaemon {
         if (Files.isExecutable(TINI)) {
             argv.addAll(List.of(TINI.toString(), "-s", "--"));
         }
-        argv.addAll(List.of("containerd", "--config", dir.resolve("config.toml").toString()));
+        argv.addAll(List.of(containerd.containerd().toString(), "--config", dir.resolve("config.toml").toString()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -104,7 +116,7 @@ public final class ContainerdDaemon {
                 throw new IllegalStateException("containerd exited with " + process.exitValue());
             }
             if (Files.exists(address)
-                    && Cmd.run(Duration.ofSeconds(5), List.of("ctr", "--address", address.toString(), "version")).ok()) {
+                    && Cmd.run(Duration.ofSeconds(5), List.of(containerd.ctr().toString(), "--address", address.toString(), "version")).ok()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
