@@ -92,9 +92,8 @@ unit-test: launcher-test
 	$(MVN_TEST) install
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
-# The suites run twice: in the default (group) scope, then with namespace scope set node-wide
-# (the shim's config file, named to the shims through containerd's environment); then a short soak
-# (the full one is `make soak`): lifecycles through a private containerd in both scopes.
+# Namespace scope set node-wide for the second run: the shim's config file, named to the shims through
+# containerd's environment.
 E2E_NS_CONFIG = $(CURDIR)/e2e/namespace-scope.toml
 # Newer containerd releases, each with its own ctr and containerd-shim-runc-v2 (the reference shim),
 # fetched from the Debian suite that ships them into a cache under target/ (never installed
@@ -112,7 +111,8 @@ containerd-%:
 CONTAINERD ?=
 E2E_CONTAINERD_OPT = $(if $(CONTAINERD),-De2e.containerd=$(abspath $(CONTAINERD)))
 # The suites twice against the system containerd (1.6): in the default (group) scope, then with
-# namespace scope set node-wide; then once more in the default scope against each newer release.
+# namespace scope set node-wide; a short soak (the full one is `make soak`): lifecycles through a
+# private containerd in both scopes; then the suites in the default scope against each newer release.
 e2e-test:
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
 	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin
