@@ -32,7 +32,21 @@ class RunExitCodeTest extends E2eTestBase {
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(5));
         }
         return new RunRm(r.timedOut() ? -1 : r.exitCode(), r.stdout(),
-                exit == null ? null : exit.num("exit_status"), EventNormalizer.normalize(events.forContainer(id), id));
+                exit == null ? null : exit.num("exit_status"), comparableEvents(rt, id));
+    }
+
+    /**
+     * The container's events for the comparison. The runc shim of 2.x can lose its last event: it exits
+     * on the Shutdown that follows Delete without draining its event queue, so the /tasks/delete just
+     * queued is sometimes never forwarded (seen with 2.1.9). Under 2.x the comparison leaves
+     * /tasks/delete out; the shim under test must still have delivered it.
+     */
+    private List<String> comparableEvents(ShimRuntime rt, String id) {
+        List<String> evs = EventNormalizer.normalize(events.forContainer(id), id);
+        if (!ctd.config().containerd().version().atLeast2()) return evs;
+        List<String> out = new java.util.ArrayList<>(evs.stream().filter(e -> !e.startsWith("/tasks/delete ")).toList());
+        if (rt.equals(ut) && out.size() == evs.size()) out.add("(no /tasks/delete)");
+        return out;
     }
 
     @Test
@@ -96,8 +110,7 @@ class RunExitCodeTest extends E2eTestBase {
             Event exit = events.awaitTopic(id, "/tasks/exit", Duration.ofSeconds(10));
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(5));
             System.err.println("[e2e] " + rt + " " + r.describe());
-            return new RunRm(r.exitCode(), r.stdout(), exit == null ? null : exit.num("exit_status"),
-                    EventNormalizer.normalize(events.forContainer(id), id));
+            return new RunRm(r.exitCode(), r.stdout(), exit == null ? null : exit.num("exit_status"), comparableEvents(rt, id));
         });
         assertAll(
                 () -> assertEquals(137, s.ref().exit(), "reference"),
