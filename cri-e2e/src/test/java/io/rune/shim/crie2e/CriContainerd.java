@@ -23,6 +23,7 @@ import io.rune.shim.testsupport.ContainerdVersion;
 import io.rune.shim.testsupport.CriTables;
 import io.rune.shim.testsupport.Poll;
 import io.rune.shim.testsupport.SharedFixture;
+import io.rune.shim.testsupport.StaleShimSockets;
 import io.rune.shim.testsupport.SuiteDir;
 import io.rune.shim.testsupport.SuiteFixture;
 import java.io.IOException;
@@ -58,6 +59,7 @@ final class CriContainerd implements SuiteFixture {
     private final String cgroupRoot;
     private final List<String> netnsAtStart = Leftovers.netnsEntries();
     private final CloseOnce once = CloseOnce.withShutdownHook("cri-e2e-cleanup", this::close);
+    private final StaleShimSockets sockets = StaleShimSockets.snapshot();
     private ManagedChannel channel;
 
     private CriContainerd(CriConfig config, SuiteDir dir) {
@@ -254,6 +256,7 @@ final class CriContainerd implements SuiteFixture {
         daemon.killLeftoverShims();
         disconnect();
         daemon.stop();
+        sockets.removeNew(TAG);
         removeCgroupRoot();
         // the rune handler's private state root (see Handler.RUNE), once empty
         Handler.RUNE.stateRoot().resolve(NAMESPACE).toFile().delete();

@@ -7,6 +7,7 @@ import io.rune.shim.testsupport.ContainerdConfig;
 import io.rune.shim.testsupport.ContainerdDaemon;
 import io.rune.shim.testsupport.ProcScan;
 import io.rune.shim.testsupport.SharedFixture;
+import io.rune.shim.testsupport.StaleShimSockets;
 import io.rune.shim.testsupport.SuiteDir;
 import io.rune.shim.testsupport.SuiteFixture;
 import java.io.File;
@@ -34,6 +35,7 @@ public final class PrivateContainerd implements SuiteFixture {
     private final Path rootfs;
     private final ContainerdDaemon daemon;
     private final CloseOnce once = CloseOnce.withShutdownHook("e2e-containerd-cleanup", this::close);
+    private final StaleShimSockets sockets = StaleShimSockets.snapshot();
     private final Map<String, ShimRuntime> ids = new ConcurrentHashMap<>();
     private Ctr ctr;
     private EventStream events;
@@ -205,6 +207,7 @@ public final class PrivateContainerd implements SuiteFixture {
             events.close();
         }
         daemon.stop();
+        sockets.removeNew(TAG);
         dir.dispose(config.keep(), config.logDir(),
                 n -> n.equals("containerd.log") || n.equals("config.toml") || n.matches("events(\\.\\d+)?\\.(log|err)"));
     }
