@@ -87,11 +87,11 @@ class TaskPsTest extends E2eTestBase {
     }
 
     /**
-     * The INFO column of an exec's row: ctr prints the decoded ProcessDetails, 1.x with Go's %v of the
-     * struct, 2.x in protobuf text format. The shims send the same bytes either way.
+     * The INFO column of an exec's row: ctr prints the decoded ProcessDetails, 1.6 with Go's %v of the
+     * (gogo protobuf) struct, 1.7 and 2.x in protobuf text format. The shims send the same bytes either way.
      */
     private String execInfo() {
-        return ctd.config().containerd().version().atLeast2() ? "exec_id:\"<id>-ps\""
+        return ctd.config().containerd().version().atLeast(1, 7) ? "exec_id:\"<id>-ps\""
                 : "&ProcessDetails{ExecID:<id>-ps,XXX_unrecognized:[],}";
     }
 
