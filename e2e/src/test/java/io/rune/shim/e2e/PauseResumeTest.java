@@ -79,7 +79,7 @@ class PauseResumeTest extends E2eTestBase {
         m.put("container rm", Outcome.of(ctr.exec("container", "rm", id), n).toString());
         Leftovers left = Leftovers.awaitClean(ctd, rt, id, Duration.ofSeconds(15), false);
         m.put("clean", left.clean() ? "yes" : left.toString());
-        m.put("events", String.join("\n", EventNormalizer.normalize(events.forContainer(id), id)));
+        m.put("events", String.join("\n", comparableEvents(rt, id)));
         System.err.println("[e2e] " + rt + ":\n  " + String.join("\n  ", m.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
         return m;
     }

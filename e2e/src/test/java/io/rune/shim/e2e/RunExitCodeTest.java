@@ -35,19 +35,6 @@ class RunExitCodeTest extends E2eTestBase {
                 exit == null ? null : exit.num("exit_status"), comparableEvents(rt, id));
     }
 
-    /**
-     * The container's events for the comparison. The runc shim of 2.x can lose its last event: it exits
-     * on the Shutdown that follows Delete without draining its event queue, so the /tasks/delete just
-     * queued is sometimes never forwarded (seen with 2.1.9). Under 2.x the comparison leaves
-     * /tasks/delete out; the shim under test must still have delivered it.
-     */
-    private List<String> comparableEvents(ShimRuntime rt, String id) {
-        List<String> evs = EventNormalizer.normalize(events.forContainer(id), id);
-        if (!ctd.config().containerd().version().atLeast2()) return evs;
-        List<String> out = new java.util.ArrayList<>(evs.stream().filter(e -> !e.startsWith("/tasks/delete ")).toList());
-        if (rt.equals(ut) && out.size() == evs.size()) out.add("(no /tasks/delete)");
-        return out;
-    }
 
     @Test
     void echoPrintsHello() {
@@ -129,7 +116,7 @@ class RunExitCodeTest extends E2eTestBase {
             CmdResult run = ctr.runDetached(rt, id, "/bin/sleep", "1000");
             if (!run.ok()) {
                 System.err.println("[e2e] " + rt + ": " + run);
-                return new Killed(false, ctr.taskStatus(id), false, null, null, EventNormalizer.normalize(events.forContainer(id), id));
+                return new Killed(false, ctr.taskStatus(id), false, null, null, comparableEvents(rt, id));
             }
             String before = ctr.awaitStatus(id, "RUNNING", Duration.ofSeconds(10));
             CmdResult kill = ctr.kill(id, "SIGKILL");
@@ -139,7 +126,7 @@ class RunExitCodeTest extends E2eTestBase {
                 System.err.println("[e2e] " + rt + ": " + run + "\n" + kill);
             }
             Killed k = new Killed(run.ok(), before, kill.ok(), after, exit == null ? null : exit.num("exit_status"),
-                    EventNormalizer.normalize(events.forContainer(id), id));
+                    comparableEvents(rt, id));
             ctr.exec("task", "rm", id);
             ctr.exec("container", "rm", id);
             return k;
