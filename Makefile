@@ -1,7 +1,8 @@
 # containerd-shim-rune-v2 — build, install, test, demo (wraps Maven).
 #   make                 build all modules (unit tests skipped)
 #   make install         install into $(PREFIX)/bin and $(PREFIX)/lib (PREFIX=/usr/local)
-#   make test            unit tests (launcher and Maven), then end-to-end tests against a private containerd
+#   make test            unit tests (launcher and Maven), then end-to-end tests against private containerds (1.6, 1.7, 2.1)
+#   make e2e-containerd CONTAINERD=<bin dir>   the end-to-end suites against one containerd
 #   make launcher        the native launcher alone, into target/launcher/ (as `make install` would build it)
 #   make launcher-test   the launcher's C unit tests
 #   make criu            a criu that works on recent kernels (Debian trixie's, private; scripts/criu-fetch.sh)
@@ -50,7 +51,7 @@ LAUNCHER_DIR = target/launcher
 compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/java"' -DLAUNCHER_LIBDIR='"$(LIBDIR)"' \
 	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' -o $(1) $(LAUNCHER_SRC)
 
-.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace soak demo clean launcher launcher-test criu
+.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace e2e-containerd soak demo clean launcher launcher-test criu
 
 all: build
 
@@ -96,9 +97,8 @@ unit-test: launcher-test
 	$(MVN_TEST) install
 
 E2E_PREFIX ?= $(CURDIR)/target/e2e-prefix
-# The suites run twice: in the default (group) scope, then with namespace scope set node-wide
-# (the shim's config file, named to the shims through containerd's environment); then a short soak
-# (the full one is `make soak`): lifecycles through a private containerd in both scopes.
+# Namespace scope set node-wide for the second run: the shim's config file, named to the shims through
+# containerd's environment.
 E2E_NS_CONFIG = $(CURDIR)/e2e/namespace-scope.toml
 # The criu the checkpoint scenarios use, first on the private containerd's PATH (for runc and rune alike):
 # trixie's criu 4.1 with its own libraries, unpacked into CRIU_DIR and never installed system-wide.
@@ -108,11 +108,38 @@ CRIU_DIR ?= /var/cache/containerd-shim-rune-v2/criu-trixie
 criu:
 	@scripts/criu-fetch.sh $(CRIU_DIR) >/dev/null || echo "make criu: no working criu 4 in $(CRIU_DIR); checkpoint/restore scenarios will be skipped" >&2
 E2E_CRIU = -De2e.criu=$(CRIU_DIR)/bin
+# Newer containerd releases, each with its own ctr and containerd-shim-runc-v2 (the reference shim),
+# fetched from the Debian suite that ships them into a cache under target/ (never installed
+# system-wide): 1.7 from trixie, 2.1 from sid. `make containerd-2.1` fetches one alone.
+CONTAINERD_CACHE ?= $(CURDIR)/target/containerd
+CONTAINERD_SUITE_1.7 = trixie
+CONTAINERD_SUITE_2.1 = sid
+CONTAINERD_RELEASES = 1.7 2.1
+containerd-%:
+	@test -n "$(CONTAINERD_SUITE_$*)" || { echo "no Debian suite known for containerd $*" >&2; exit 1; }
+	scripts/debian-fetch.sh $(CONTAINERD_SUITE_$*) $(CONTAINERD_CACHE)/$* containerd
+	@$(CONTAINERD_CACHE)/$*/usr/bin/containerd --version
+
+# The suites against one containerd (CONTAINERD=<its bin dir>; default the system's /usr/bin).
+CONTAINERD ?=
+E2E_CONTAINERD_OPT = $(if $(CONTAINERD),-De2e.containerd=$(abspath $(CONTAINERD)))
+# The suites twice against the system containerd (1.6): in the default (group) scope, then with
+# namespace scope set node-wide; a short soak (the full one is `make soak`): lifecycles through a
+# private containerd in both scopes; then the suites in the default scope against each newer release.
 e2e-test: criu
 	$(MAKE) install PREFIX=$(E2E_PREFIX)
 	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin $(E2E_CRIU)
 	CONTAINERD_SHIM_RUNE_CONFIG=$(E2E_NS_CONFIG) $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.scope=namespace $(E2E_CRIU)
 	CYCLES=60 SAMPLE=20 scripts/soak.sh $(E2E_PREFIX)
+	set -e; for r in $(CONTAINERD_RELEASES); do \
+	  $(MAKE) containerd-$$r; \
+	  $(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin -De2e.containerd=$(CONTAINERD_CACHE)/$$r/usr/bin; \
+	done
+
+# One containerd: e.g. `make e2e-containerd CONTAINERD=target/containerd/2.1/usr/bin` (after `make containerd-2.1`)
+e2e-containerd:
+	$(MAKE) install PREFIX=$(E2E_PREFIX)
+	$(MVN_TEST) -pl e2e,cri-e2e test -De2e.bin=$(E2E_PREFIX)/bin $(E2E_CONTAINERD_OPT)
 
 SOAK_PREFIX ?= $(CURDIR)/target/soak-prefix
 soak:

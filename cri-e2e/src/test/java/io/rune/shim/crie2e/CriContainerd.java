@@ -19,8 +19,11 @@ import io.rune.shim.testsupport.Cmd;
 import io.rune.shim.testsupport.CmdResult;
 import io.rune.shim.testsupport.ContainerdConfig;
 import io.rune.shim.testsupport.ContainerdDaemon;
+import io.rune.shim.testsupport.ContainerdVersion;
+import io.rune.shim.testsupport.CriTables;
 import io.rune.shim.testsupport.Poll;
 import io.rune.shim.testsupport.SharedFixture;
+import io.rune.shim.testsupport.StaleShimSockets;
 import io.rune.shim.testsupport.SuiteDir;
 import io.rune.shim.testsupport.SuiteFixture;
 import java.io.IOException;
@@ -56,13 +59,15 @@ final class CriContainerd implements SuiteFixture {
     private final String cgroupRoot;
     private final List<String> netnsAtStart = Leftovers.netnsEntries();
     private final CloseOnce once = CloseOnce.withShutdownHook("cri-e2e-cleanup", this::close);
+    private final StaleShimSockets sockets = StaleShimSockets.snapshot();
     private ManagedChannel channel;
 
     private CriContainerd(CriConfig config, SuiteDir dir) {
         this.config = config;
         this.dir = dir;
         this.base = dir.path();
-        this.daemon = new ContainerdDaemon(TAG, base, config.bin(), ContainerdConfig.withCri(criTables(base)));
+        this.daemon = new ContainerdDaemon(TAG, base, config.bin(), config.containerd(),
+                ContainerdConfig.withCri(criTables(base, config.containerd().version())));
         this.cgroupRoot = "crie2e-" + base.getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
     }
 
@@ -71,39 +76,15 @@ final class CriContainerd implements SuiteFixture {
         return SuiteFixture.bootOrClose(c, c::boot, "private containerd (CRI)");
     }
 
-    /** The CRI plugin's tables: sandbox image, the two handlers, CNI dirs (empty: host networking only). */
-    private static String criTables(Path base) {
-        String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
-        return """
-                [plugins."io.containerd.internal.v1.opt"]
-                  path = "%1$s/opt"
-
-                [%2$s]
-                  sandbox_image = "%3$s"
-                  stream_server_address = "127.0.0.1"
-                  stream_server_port = "0"
-                  enable_selinux = false
-                  # this machine refuses to lower oom_score_adj (EPERM even for root); the kubelet's
-                  # -998 for sandboxes is then clamped to containerd's own value
-                  restrict_oom_score_adj = true
-
-                [%2$s.containerd]
-                  snapshotter = "overlayfs"
-                  default_runtime_name = "runc"
-
-                [%2$s.containerd.runtimes.runc]
-                  runtime_type = "%4$s"
-
-                [%2$s.containerd.runtimes.rune]
-                  runtime_type = "%5$s"
-
-                [%2$s.containerd.runtimes.rune.options]
-                  ConfigPath = "%1$s/rune-options.toml"
-
-                [%2$s.cni]
-                  bin_dir = "%1$s/cni/bin"
-                  conf_dir = "%1$s/cni/net.d"
-                """.formatted(base, cri, OciImages.PAUSE_REF, Handler.RUNC.runtimeType(), Handler.RUNE.runtimeType());
+    /**
+     * The CRI plugin's tables for the containerd release under test: sandbox image, the two handlers,
+     * CNI dirs (empty: host networking only). See {@link CriTables}.
+     */
+    private static String criTables(Path base, ContainerdVersion version) {
+        CriTables t = new CriTables(base, OciImages.PAUSE_REF,
+                List.of(new CriTables.RuntimeEntry(Handler.RUNC.name(), Handler.RUNC.runtimeType(), ""),
+                        new CriTables.RuntimeEntry(Handler.RUNE.name(), Handler.RUNE.runtimeType(), base.resolve("rune-options.toml").toString())));
+        return version.atLeast2() ? t.version3(version) : t.version2();
     }
 
     private void boot() throws IOException {
@@ -141,7 +122,7 @@ final class CriContainerd implements SuiteFixture {
         if (!tags.containsAll(List.of(OciImages.BUSYBOX_REF, OciImages.PAUSE_REF))) {
             throw new IllegalStateException("CRI ListImages lacks the imported images: " + tags);
         }
-        System.err.printf("[cri-e2e] private containerd with CRI up: base %s, %s -> %s, %s -> %s%n", base,
+        System.err.printf("[cri-e2e] private %s with CRI up: base %s, %s -> %s, %s -> %s%n", config.containerd(), base,
                 Handler.RUNC, resolve(Handler.RUNC.binaryName()), Handler.RUNE, resolve(Handler.RUNE.binaryName()));
     }
 
@@ -190,7 +171,7 @@ final class CriContainerd implements SuiteFixture {
     }
 
     CmdResult ctr(String... args) {
-        List<String> argv = new ArrayList<>(List.of("ctr", "--address", address().toString(), "--namespace", NAMESPACE));
+        List<String> argv = new ArrayList<>(List.of(config.containerd().ctr().toString(), "--address", address().toString(), "--namespace", NAMESPACE));
         argv.addAll(List.of(args));
         return Cmd.run(Duration.ofSeconds(60), argv);
     }
@@ -275,6 +256,7 @@ final class CriContainerd implements SuiteFixture {
         daemon.killLeftoverShims();
         disconnect();
         daemon.stop();
+        sockets.removeNew(TAG);
         removeCgroupRoot();
         // the rune handler's private state root (see Handler.RUNE), once empty
         Handler.RUNE.stateRoot().resolve(NAMESPACE).toFile().delete();

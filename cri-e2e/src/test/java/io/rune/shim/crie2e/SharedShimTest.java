@@ -43,7 +43,7 @@ class SharedShimTest extends CriTestBase {
 
     private String address(String id) {
         try {
-            return Files.readString(ctd.bundleDir(id).resolve("address")).strip();
+            return io.rune.shim.testsupport.ShimEndpoint.of(ctd.bundleDir(id)).address();
         } catch (IOException e) {
             return "unreadable: " + e.getClass().getSimpleName();
         }

@@ -8,6 +8,7 @@ import io.rune.shim.api.task.StateRequest;
 import io.rune.shim.api.task.StateResponse;
 import io.rune.shim.api.types.Status;
 import io.rune.shim.testsupport.CmdResult;
+import io.rune.shim.testsupport.ShimEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +77,6 @@ class BadInputTest extends E2eTestBase {
         return StateRequest.newBuilder().setId(id).build();
     }
 
-    private static final String SVC = TtrpcRawClient.TASK_SERVICE;
-
     private Map<String, Answer> scenario(ShimRuntime rt) {
         Map<String, Answer> a = new LinkedHashMap<>();
         String id = containers.newId(rt, "bad");
@@ -88,33 +87,36 @@ class BadInputTest extends E2eTestBase {
             return a;
         }
         Path socket;
+        String service; // the Task service name containerd calls on this shim (v3 under 2.x)
         try {
-            String addr = Files.readString(ctd.bundleDir(id).resolve("address")).strip();
-            if (!addr.startsWith("unix://")) {
-                a.put("setup", new Answer(0, -1, "address file does not start with unix://: " + addr, null));
+            ShimEndpoint shim = ShimEndpoint.of(ctd.bundleDir(id));
+            if (!shim.address().startsWith("unix://")) {
+                a.put("setup", new Answer(0, -1, "shim address does not start with unix://: " + shim.address(), null));
                 return a;
             }
-            socket = Path.of(addr.substring("unix://".length()));
+            socket = shim.socket();
+            service = shim.taskService();
         } catch (IOException e) {
             a.put("setup", Answer.failed(e));
             return a;
         }
+        final String svc = service;
         try (TtrpcRawClient good = new TtrpcRawClient(socket); TtrpcRawClient bad = new TtrpcRawClient(socket)) {
-            a.put("good: State(real) before", probe(() -> good.call(SVC, "State", state(id), REPLY)));
+            a.put("good: State(real) before", probe(() -> good.call(svc, "State", state(id), REPLY)));
 
-            a.put("State(unknown id)", probe(() -> bad.call(SVC, "State", state("no-such-" + id), REPLY)));
-            a.put("good: State(real) after unknown id", probe(() -> good.call(SVC, "State", state(id), REPLY)));
+            a.put("State(unknown id)", probe(() -> bad.call(svc, "State", state("no-such-" + id), REPLY)));
+            a.put("good: State(real) after unknown id", probe(() -> good.call(svc, "State", state(id), REPLY)));
 
             a.put("even stream id", probe(() -> {
-                bad.sendRequest(2, TtrpcRawClient.envelope(SVC, "State", state(id)));
+                bad.sendRequest(2, TtrpcRawClient.envelope(svc, "State", state(id)));
                 return bad.readReply(REPLY);
             }));
 
-            a.put("unknown method", probe(() -> bad.call(SVC, "Bogus", state(id), REPLY)));
+            a.put("unknown method", probe(() -> bad.call(svc, "Bogus", state(id), REPLY)));
             a.put("unknown service", probe(() -> bad.call("containerd.task.v2.Nope", "State", state(id), REPLY)));
             a.put("undecodable payload", probe(() -> {
                 int sid = bad.nextStreamId();
-                bad.sendRequest(sid, io.rune.shim.api.ttrpc.Request.newBuilder().setService(SVC).setMethod("State")
+                bad.sendRequest(sid, io.rune.shim.api.ttrpc.Request.newBuilder().setService(svc).setMethod("State")
                         .setPayload(com.google.protobuf.ByteString.copyFrom(GARBAGE)).build().toByteArray());
                 return bad.readReply(REPLY);
             }));
@@ -127,8 +129,8 @@ class BadInputTest extends E2eTestBase {
             }));
             a.put("oversized stream id echoed", new Answer(0, a.get("oversized frame").streamId() == bigSid ? 0 : -1,
                     "reply stream " + a.get("oversized frame").streamId() + ", request stream " + bigSid, null));
-            a.put("same connection: State(real) after oversized", probe(() -> bad.call(SVC, "State", state(id), REPLY)));
-            a.put("good: State(real) after oversized", probe(() -> good.call(SVC, "State", state(id), REPLY)));
+            a.put("same connection: State(real) after oversized", probe(() -> bad.call(svc, "State", state(id), REPLY)));
+            a.put("good: State(real) after oversized", probe(() -> good.call(svc, "State", state(id), REPLY)));
         } catch (IOException e) {
             a.put("connect", Answer.failed(e));
         }
@@ -138,9 +140,9 @@ class BadInputTest extends E2eTestBase {
                 mal.sendRequest(mal.nextStreamId(), GARBAGE);
                 return mal.readReply(REPLY);
             }));
-            Answer after = probe(() -> mal.call(SVC, "State", state(id), Duration.ofSeconds(3)));
+            Answer after = probe(() -> mal.call(svc, "State", state(id), Duration.ofSeconds(3)));
             System.err.println("[e2e] " + rt + ": same connection after the malformed envelope answers " + after);
-            a.put("good: State(real) after malformed", probe(() -> good.call(SVC, "State", state(id), REPLY)));
+            a.put("good: State(real) after malformed", probe(() -> good.call(svc, "State", state(id), REPLY)));
         } catch (IOException e) {
             a.put("connect (malformed)", Answer.failed(e));
         }

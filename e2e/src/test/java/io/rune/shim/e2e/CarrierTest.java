@@ -75,7 +75,10 @@ class CarrierTest extends E2eTestBase {
         CmdResult r = run(id, "bogus", "/bin/env");
         assertEquals(1, r.exitCode(), r.describe());
         assertTrue(r.stderr().contains("unsupported RUNE_CARRIER \"bogus\""), r.stderr());
-        assertTrue(r.stderr().contains("invalid argument"), r.stderr());
+        if (!ctd.config().containerd().version().atLeast2()) {
+            // the ctr of 1.x appends the gRPC code's name to the message; that of 2.x prints the message alone
+            assertTrue(r.stderr().contains("invalid argument"), r.stderr());
+        }
         Leftovers left = Leftovers.awaitClean(ctd, ut, id, Duration.ofSeconds(15), false);
         assertTrue(left.clean(), left.toString());
         assertFalse(ctr.listQuiet("container").contains(id), "container object left behind");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * containerd is restarted (SIGTERM, start again with the same config) while a task of each runtime runs
  * and another one has exited but is not deleted. containerd reconnects to the shims (address file +
  * Connect): afterwards the running task is RUNNING with the same pid and shim, exec/kill/delete work,
- * events flow again, the stopped task is STOPPED and deletable, and nothing leaks.
+ * events flow again, the stopped task is STOPPED and deletable (1.6; 1.7 and later drop it), and nothing leaks.
  */
 class ContainerdRestartTest extends E2eTestBase {
 
@@ -63,12 +63,24 @@ class ContainerdRestartTest extends E2eTestBase {
         CmdResult crm = ctr.exec("container", "rm", id);
         CmdResult srm = ctr.exec("task", "rm", b.stopped());
         CmdResult scrm = ctr.exec("container", "rm", b.stopped());
-        boolean clean = teardown(rt, id).clean() & teardown(rt, b.stopped()).clean();
+        // 1.7+ forget the exited task at reload (see tasksSurviveAContainerdRestart): ctr task rm cannot
+        // load it, so its FIFOs stay, as under the reference
+        boolean clean = teardown(rt, id).clean() & (reloadDropsExitedTasks()
+                ? teardown(rt, b.stopped()).cleanIgnoringSocket() : teardown(rt, b.stopped()).clean());
         After a = new After(true, status, samePid, sameShim, stoppedStatus, Outcome.of(exec, n), execEvents, Outcome.of(kill, n),
                 exit == null ? "none" : "exit_status " + exit.num("exit_status"), Outcome.of(rm, n), Outcome.of(crm, n),
                 Outcome.of(srm, n), Outcome.of(scrm, n), clean);
         System.err.println("[e2e] " + rt + " after restart: " + a);
         return a;
+    }
+
+    /**
+     * containerd 1.7 and later, reloading a shim, ask it for Pids and tear the shim down (Delete,
+     * Shutdown) when it is no sandbox and lists no process: the task of an exited container is gone
+     * after the restart (docs/protocol.md §1.9). 1.6 keeps it as STOPPED.
+     */
+    private boolean reloadDropsExitedTasks() {
+        return ctd.config().containerd().version().atLeast(1, 7);
     }
 
     @Test
@@ -90,14 +102,14 @@ class ContainerdRestartTest extends E2eTestBase {
                     () -> assertEquals("RUNNING", a.status(), who + ": status after restart"),
                     () -> assertTrue(a.samePid(), who + ": same task pid after restart"),
                     () -> assertTrue(a.sameShim(), who + ": same shim process after restart"),
-                    () -> assertEquals("STOPPED", a.stoppedStatus(), who + ": exited task after restart"),
+                    () -> assertEquals(reloadDropsExitedTasks() ? "ABSENT" : "STOPPED", a.stoppedStatus(), who + ": exited task after restart"),
                     () -> assertEquals(new Outcome(0, "alive\n", ""), a.exec(), who + ": exec after restart"),
                     () -> assertEquals("[/tasks/exec-added, /tasks/exec-started, /tasks/exit]", a.execEvents(), who + ": events after restart"),
                     () -> assertEquals(0, a.kill().exit(), who + ": kill " + a.kill()),
                     () -> assertEquals("exit_status 143", a.exitEvent(), who + ": /tasks/exit after restart"),
                     () -> assertEquals(0, a.taskRm().exit(), who + ": task rm " + a.taskRm()),
                     () -> assertEquals(0, a.containerRm().exit(), who + ": container rm " + a.containerRm()),
-                    () -> assertEquals(0, a.stoppedTaskRm().exit(), who + ": task rm of the exited task " + a.stoppedTaskRm()),
+                    () -> assertEquals(reloadDropsExitedTasks() ? 1 : 0, a.stoppedTaskRm().exit(), who + ": task rm of the exited task " + a.stoppedTaskRm()),
                     () -> assertEquals(0, a.stoppedContainerRm().exit(), who + ": container rm of the exited task " + a.stoppedContainerRm()),
                     () -> assertTrue(a.clean(), who + ": leftovers"));
         }

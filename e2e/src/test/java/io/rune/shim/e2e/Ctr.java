@@ -11,19 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs {@code ctr --address <sock> --namespace <ns> ...} against the private containerd. */
+/** Runs {@code ctr --address <sock> --namespace <ns> ...} (the ctr of the containerd under test) against the private containerd. */
 public final class Ctr {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     /** One row of {@code ctr task ls}. */
     public record TaskInfo(String id, long pid, String status) {}
 
+    private final Path binary;
     private final Path address;
     private final String namespace;
     private final Path rootfs;
     private final Path fifoDir;
 
-    public Ctr(Path address, String namespace, Path rootfs, Path fifoDir) {
+    /** @param binary the ctr of the containerd under test */
+    public Ctr(Path binary, Path address, String namespace, Path rootfs, Path fifoDir) {
+        this.binary = binary;
         this.address = address;
         this.namespace = namespace;
         this.rootfs = rootfs;
@@ -32,6 +35,11 @@ public final class Ctr {
 
     public Path address() {
         return address;
+    }
+
+    /** The ctr executable (that of the containerd under test). */
+    public Path binary() {
+        return binary;
     }
 
     public Path rootfs() {
@@ -44,7 +52,7 @@ public final class Ctr {
 
     /** The full argv of {@code ctr --address .. --namespace .. <args>} (for {@link LiveProcess}). */
     public List<String> argv(List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("ctr", "--address", address.toString(), "--namespace", namespace));
+        List<String> argv = new ArrayList<>(List.of(binary.toString(), "--address", address.toString(), "--namespace", namespace));
         argv.addAll(args);
         return argv;
     }

@@ -1,11 +1,13 @@
 package io.rune.shim.e2e;
 
+import io.rune.shim.testsupport.ContainerdBin;
 import io.rune.shim.testsupport.SuiteProperties;
 import java.nio.file.Path;
 
 /** System properties that parameterise the suite (set by surefire from the pom / command line). */
 public record E2eConfig(
         Path bin,
+        ContainerdBin containerd,
         String runtime,
         String reference,
         Path stateRoot,
@@ -18,6 +20,7 @@ public record E2eConfig(
     public static E2eConfig fromSystemProperties() {
         return new E2eConfig(
                 SuiteProperties.binDir("containerd-shim-*-v2 and rune"),
+                ContainerdBin.fromSystemProperties(),
                 prop("e2e.runtime", "io.containerd.rune.v2"),
                 prop("e2e.reference", "io.containerd.runc.v2"),
                 Path.of(prop("e2e.stateRoot", "/run/containerd/rune")),

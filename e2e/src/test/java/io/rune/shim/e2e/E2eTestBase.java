@@ -71,6 +71,27 @@ abstract class E2eTestBase {
         return true;
     }
 
+    /** {@link #comparable} of the container's task events, normalized ({@link EventNormalizer}). */
+    protected List<String> comparableEvents(ShimRuntime rt, String id) {
+        return comparable(rt, EventNormalizer.normalize(events.forContainer(id), id));
+    }
+
+    /**
+     * Normalized task events for the comparison of the two runtimes. The runc shim of 2.x can lose its
+     * last event: it exits on the Shutdown that follows Delete without draining its event queue, so the
+     * /tasks/delete just queued is sometimes never forwarded (seen with 2.1.9). Under 2.x the comparison
+     * leaves /tasks/delete out (the runs against 1.6 and 1.7 check that the shim delivers it).
+     */
+    protected List<String> comparable(ShimRuntime rt, List<String> normalized) {
+        if (!ctd.config().containerd().version().atLeast2()) return normalized;
+        return normalized.stream().filter(e -> !isDelete(e)).toList();
+    }
+
+    /** A normalized /tasks/delete event, or the bare topic. */
+    private static boolean isDelete(String event) {
+        return event.equals("/tasks/delete") || event.startsWith("/tasks/delete ");
+    }
+
     @AfterEach
     void removeContainers() {
         containers.close();

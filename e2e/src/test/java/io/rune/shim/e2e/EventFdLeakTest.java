@@ -115,7 +115,7 @@ class EventFdLeakTest extends E2eTestBase {
 
     private String address(String id) {
         try {
-            return Files.readString(ctd.bundleDir(id).resolve("address")).strip();
+            return io.rune.shim.testsupport.ShimEndpoint.of(ctd.bundleDir(id)).address();
         } catch (java.io.IOException e) {
             return "unreadable: " + e;
         }

@@ -26,6 +26,9 @@ public final class EventNormalizer {
     }
 
     private static String canonical(JsonNode n, String field, String id) {
+        if ("exited_at".equals(field)) {
+            return "<time>"; // a date string from the ctr of 1.x, {seconds, nanos} from that of 2.x
+        }
         if (n.isObject()) {
             Map<String, String> m = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
@@ -43,9 +46,6 @@ public final class EventNormalizer {
         }
         if ("pid".equals(field)) {
             return n.asLong() == 0 ? "0" : "<pid>";
-        }
-        if ("exited_at".equals(field)) {
-            return "<time>";
         }
         if (n.isTextual()) {
             return n.asText().replace(id, "<id>").replaceAll("/fifo/\\d+/", "/fifo/<n>/");

@@ -43,7 +43,7 @@ public final class EventStream implements AutoCloseable {
      * demonstrably receives events: it labels the namespace until the matching /namespaces/update arrives.
      */
     public static EventStream start(Ctr ctr, Path rawLog, Path stderrLog) throws IOException {
-        Process p = new ProcessBuilder("ctr", "--address", ctr.address().toString(), "events")
+        Process p = new ProcessBuilder(ctr.binary().toString(), "--address", ctr.address().toString(), "events")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(stderrLog.toFile())
                 .start();

@@ -3,6 +3,7 @@ package io.rune.shim.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rune.shim.testsupport.ShimEndpoint;
 import io.rune.shim.testsupport.CmdResult;
 import io.rune.shim.testsupport.Poll;
 import io.rune.shim.testsupport.ProcScan;
@@ -27,15 +28,21 @@ class GroupTest extends E2eTestBase {
 
     record Group(boolean started, int shims, boolean shimIdIsFirst, boolean sameAddress, boolean groupSocket,
                  String firstExit, String firstRm, String secondStatus, Outcome secondExec, boolean sameShimAfter,
-                 String secondExit, int shimsAfterAll, boolean groupSocketAfterAll, boolean clean) {}
+                 String secondExit, int shimsAfterAll, boolean groupSocketAfterAll, boolean clean) {
+        Group withSocketAfterAll(boolean left) {
+            return new Group(started, shims, shimIdIsFirst, sameAddress, groupSocket, firstExit, firstRm, secondStatus,
+                    secondExec, sameShimAfter, secondExit, shimsAfterAll, left, clean);
+        }
+    }
 
     private List<ProcScan.Proc> shims(Set<String> ids) {
         return ProcScan.shims(ctd.address()).stream().filter(p -> ids.contains(ProcScan.flag(p.argv(), "id"))).toList();
     }
 
+    /** The shim address containerd keeps for the container: 2.x in bootstrap.json, 1.x in the shim's address file. */
     private String address(String id) {
         try {
-            return Files.readString(ctd.bundleDir(id).resolve("address")).strip();
+            return ShimEndpoint.of(ctd.bundleDir(id)).address();
         } catch (IOException e) {
             return "unreadable " + id + ": " + e;
         }
@@ -92,9 +99,12 @@ class GroupTest extends E2eTestBase {
         Sides<Group> s = Sides.run(ref, ut, this::scenario);
         Group expected = new Group(true, 1, true, true, true, "exit 0 -> STOPPED 143", "ok, ok", "RUNNING",
                 new Outcome(0, "alive\n", ""), true, "exit 0 -> STOPPED 143", 0, false, true);
+        // 2.x's runc shim removes its socket at exit only when it finds the bundle's address file, which
+        // its start no longer writes: the group socket stays behind (named in the README). Ours removes it.
+        boolean refLeavesSocket = ctd.config().containerd().version().atLeast2();
         assertAll(
-                () -> assertEquals(expected, s.ref(), "reference"),
+                () -> assertEquals(expected.withSocketAfterAll(refLeavesSocket), s.ref(), "reference"),
                 () -> assertEquals(expected, s.ut(), "under test"),
-                () -> assertEquals(s.ref(), s.ut(), "runtime under test differs from reference"));
+                () -> assertEquals(s.ref().withSocketAfterAll(false), s.ut(), "runtime under test differs from reference"));
     }
 }

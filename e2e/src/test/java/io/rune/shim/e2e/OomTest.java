@@ -62,10 +62,10 @@ class OomTest extends E2eTestBase {
         int ooms = (int) evs.stream().filter(e -> e.topic().equals("/tasks/oom")).count();
         Leftovers left = Leftovers.awaitClean(ctd, rt, id, Duration.ofSeconds(15), false);
         Oom o = new Oom(r.timedOut() ? -1 : r.exitCode(),
-                collapseOoms(evs.stream().map(Event::topic).filter(t -> t.startsWith("/tasks/")).toList()),
+                collapseOoms(comparable(rt, evs.stream().map(Event::topic).filter(t -> t.startsWith("/tasks/")).toList())),
                 ooms, oom != null && exit != null && oom.seq() < exit.seq(),
                 exit == null ? null : exit.num("exit_status"),
-                collapseOoms(EventNormalizer.normalize(evs, id)), left.clean());
+                collapseOoms(comparable(rt, EventNormalizer.normalize(evs, id))), left.clean());
         System.err.println("[e2e] " + rt + ": " + r.describe() + "\n  " + o + (left.clean() ? "" : "\n  leftovers " + left)
                 + "\n  raw events:\n    " + String.join("\n    ", evs.stream().map(Event::toString).toList()));
         return o;
@@ -82,7 +82,7 @@ class OomTest extends E2eTestBase {
             checks.add(() -> assertEquals(137L, o.exitStatus(), who + ": /tasks/exit exit_status"));
             checks.add(() -> assertTrue(o.ooms() >= 1, who + ": no /tasks/oom; topics " + o.topics()));
             checks.add(() -> assertTrue(o.oomBeforeExit(), who + ": /tasks/oom not before /tasks/exit; topics " + o.topics()));
-            checks.add(() -> assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/oom", "/tasks/exit", "/tasks/delete"), o.topics(),
+            checks.add(() -> assertEquals(comparable(ref, List.of("/tasks/create", "/tasks/start", "/tasks/oom", "/tasks/exit", "/tasks/delete")), o.topics(),
                     who + ": /tasks/* topics"));
             checks.add(() -> assertTrue(o.events().contains("/tasks/oom {container_id=<id>}"), who + ": /tasks/oom payload " + o.events()));
             checks.add(() -> assertTrue(o.clean(), who + ": leftovers"));

@@ -79,9 +79,14 @@ class PauseResumeTest extends E2eTestBase {
         m.put("container rm", Outcome.of(ctr.exec("container", "rm", id), n).toString());
         Leftovers left = Leftovers.awaitClean(ctd, rt, id, Duration.ofSeconds(15), false);
         m.put("clean", left.clean() ? "yes" : left.toString());
-        m.put("events", String.join("\n", EventNormalizer.normalize(events.forContainer(id), id)));
+        m.put("events", String.join("\n", comparableEvents(rt, id)));
         System.err.println("[e2e] " + rt + ":\n  " + String.join("\n  ", m.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
         return m;
+    }
+
+    /** The ctr of 1.x ends an error of code Unknown with ": unknown"; that of 2.x prints the message alone. */
+    private String unknownSuffix() {
+        return ctd.config().containerd().version().atLeast2() ? "" : ": unknown";
     }
 
     @Test
@@ -101,12 +106,12 @@ class PauseResumeTest extends E2eTestBase {
             checks.add(() -> assertEquals("THAWED", m.get("freezer before"), who + ": freezer before pause"));
             checks.add(() -> assertEquals("FROZEN", m.get("freezer while paused"), who + ": freezer while paused"));
             checks.add(() -> assertEquals("THAWED", m.get("freezer after resume"), who + ": freezer after resume"));
-            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot pause a paused container: unknown", m.get("pause again"), who + ": pause again"));
-            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot exec in a paused state: unknown", m.get("exec while paused"), who + ": exec while paused"));
+            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot pause a paused container" + unknownSuffix(), m.get("pause again"), who + ": pause again"));
+            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot exec in a paused state" + unknownSuffix(), m.get("exec while paused"), who + ": exec while paused"));
             checks.add(() -> assertEquals("exit 0", m.get("resume"), who + ": resume"));
             checks.add(() -> assertEquals("RUNNING", m.get("status after resume"), who + ": ctr task ls after resume"));
             checks.add(() -> assertEquals("true", m.get("resumed event"), who + ": /tasks/resumed"));
-            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot resume a running process: unknown", m.get("resume again"), who + ": resume again"));
+            checks.add(() -> assertEquals("exit 1 stderr=ctr: cannot resume a running process" + unknownSuffix(), m.get("resume again"), who + ": resume again"));
             checks.add(() -> assertEquals("exit 0 stdout=alive", m.get("exec after resume"), who + ": exec after resume"));
             checks.add(() -> assertEquals("STOPPED", m.get("status after kill"), who + ": SIGKILL while paused"));
             checks.add(() -> assertEquals("137", m.get("exit status"), who + ": exit status after SIGKILL while paused"));

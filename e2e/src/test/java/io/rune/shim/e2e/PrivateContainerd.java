@@ -7,6 +7,7 @@ import io.rune.shim.testsupport.ContainerdConfig;
 import io.rune.shim.testsupport.ContainerdDaemon;
 import io.rune.shim.testsupport.ProcScan;
 import io.rune.shim.testsupport.SharedFixture;
+import io.rune.shim.testsupport.StaleShimSockets;
 import io.rune.shim.testsupport.SuiteDir;
 import io.rune.shim.testsupport.SuiteFixture;
 import java.io.File;
@@ -34,6 +35,7 @@ public final class PrivateContainerd implements SuiteFixture {
     private final Path rootfs;
     private final ContainerdDaemon daemon;
     private final CloseOnce once = CloseOnce.withShutdownHook("e2e-containerd-cleanup", this::close);
+    private final StaleShimSockets sockets = StaleShimSockets.snapshot();
     private final Map<String, ShimRuntime> ids = new ConcurrentHashMap<>();
     private Ctr ctr;
     private EventStream events;
@@ -44,7 +46,7 @@ public final class PrivateContainerd implements SuiteFixture {
         this.dir = dir;
         this.base = dir.path();
         this.rootfs = base.resolve("rootfs");
-        this.daemon = new ContainerdDaemon(TAG, base, pathDirs(config), ContainerdConfig.withoutCri());
+        this.daemon = new ContainerdDaemon(TAG, base, pathDirs(config), config.containerd(), ContainerdConfig.withoutCri());
     }
 
     /** The criu directory (when given) before the installed shims, so runc and rune both find that criu. */
@@ -65,11 +67,12 @@ public final class PrivateContainerd implements SuiteFixture {
         }
         BusyboxRootfs.build(rootfs);
         Files.createDirectories(base.resolve("fifo"));
-        ctr = new Ctr(daemon.address(), NAMESPACE, rootfs, base.resolve("fifo"));
+        ctr = new Ctr(config.containerd().ctr(), daemon.address(), NAMESPACE, rootfs, base.resolve("fifo"));
         daemon.start();
         subscribe();
-        System.err.printf("[e2e] private containerd up: base %s, runtime under test %s (%s), reference %s, bin %s, criu %s%n",
-                base, config.runtime(), resolveShim(config.underTest()), config.reference(), config.bin(), daemon.resolve("criu"));
+        System.err.printf("[e2e] private %s up: base %s, runtime under test %s (%s), reference %s (%s), bin %s, criu %s%n",
+                config.containerd(), base, config.runtime(), resolveShim(config.underTest()), config.reference(),
+                resolveShim(config.referenceRuntime()), config.bin(), daemon.resolve("criu"));
     }
 
     /** Subscribes to events; each containerd start gets its own events log. */
@@ -102,6 +105,11 @@ public final class PrivateContainerd implements SuiteFixture {
     /** Where containerd will find the shim binary for this runtime (PATH lookup), or null. */
     public Path resolveShim(ShimRuntime rt) {
         return daemon.resolve(rt.binaryName());
+    }
+
+    /** The PATH containerd and its shims run with. */
+    public String searchPath() {
+        return daemon.path();
     }
 
     public E2eConfig config() {
@@ -209,6 +217,7 @@ public final class PrivateContainerd implements SuiteFixture {
             events.close();
         }
         daemon.stop();
+        sockets.removeNew(TAG);
         dir.dispose(config.keep(), config.logDir(),
                 n -> n.equals("containerd.log") || n.equals("config.toml") || n.matches("events(\\.\\d+)?\\.(log|err)"));
     }

@@ -32,8 +32,9 @@ class RunExitCodeTest extends E2eTestBase {
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(5));
         }
         return new RunRm(r.timedOut() ? -1 : r.exitCode(), r.stdout(),
-                exit == null ? null : exit.num("exit_status"), EventNormalizer.normalize(events.forContainer(id), id));
+                exit == null ? null : exit.num("exit_status"), comparableEvents(rt, id));
     }
+
 
     @Test
     void echoPrintsHello() {
@@ -96,8 +97,7 @@ class RunExitCodeTest extends E2eTestBase {
             Event exit = events.awaitTopic(id, "/tasks/exit", Duration.ofSeconds(10));
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(5));
             System.err.println("[e2e] " + rt + " " + r.describe());
-            return new RunRm(r.exitCode(), r.stdout(), exit == null ? null : exit.num("exit_status"),
-                    EventNormalizer.normalize(events.forContainer(id), id));
+            return new RunRm(r.exitCode(), r.stdout(), exit == null ? null : exit.num("exit_status"), comparableEvents(rt, id));
         });
         assertAll(
                 () -> assertEquals(137, s.ref().exit(), "reference"),
@@ -116,7 +116,7 @@ class RunExitCodeTest extends E2eTestBase {
             CmdResult run = ctr.runDetached(rt, id, "/bin/sleep", "1000");
             if (!run.ok()) {
                 System.err.println("[e2e] " + rt + ": " + run);
-                return new Killed(false, ctr.taskStatus(id), false, null, null, EventNormalizer.normalize(events.forContainer(id), id));
+                return new Killed(false, ctr.taskStatus(id), false, null, null, comparableEvents(rt, id));
             }
             String before = ctr.awaitStatus(id, "RUNNING", Duration.ofSeconds(10));
             CmdResult kill = ctr.kill(id, "SIGKILL");
@@ -126,7 +126,7 @@ class RunExitCodeTest extends E2eTestBase {
                 System.err.println("[e2e] " + rt + ": " + run + "\n" + kill);
             }
             Killed k = new Killed(run.ok(), before, kill.ok(), after, exit == null ? null : exit.num("exit_status"),
-                    EventNormalizer.normalize(events.forContainer(id), id));
+                    comparableEvents(rt, id));
             ctr.exec("task", "rm", id);
             ctr.exec("container", "rm", id);
             return k;

@@ -8,6 +8,7 @@ import io.rune.shim.api.task.CloseIORequest;
 import io.rune.shim.testsupport.CmdResult;
 import io.rune.shim.testsupport.Poll;
 import io.rune.shim.testsupport.ProcScan;
+import io.rune.shim.testsupport.ShimEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,13 +42,13 @@ class StdioTest extends E2eTestBase {
     /** Calls CloseIO{stdin} on the container's shim, as containerd's CloseIO would; "code=N msg=..." or the failure. */
     private String closeStdin(String id, String execId) {
         try {
-            String addr = Files.readString(ctd.bundleDir(id).resolve("address")).strip();
-            try (TtrpcRawClient c = new TtrpcRawClient(Path.of(addr.replaceFirst("^unix://", "")))) {
+            ShimEndpoint shim = ShimEndpoint.of(ctd.bundleDir(id));
+            try (TtrpcRawClient c = new TtrpcRawClient(shim.socket())) {
                 CloseIORequest.Builder b = CloseIORequest.newBuilder().setId(id).setStdin(true);
                 if (execId != null) {
                     b.setExecId(execId);
                 }
-                TtrpcRawClient.Reply r = c.call(TtrpcRawClient.TASK_SERVICE, "CloseIO", b.build(), Duration.ofSeconds(10));
+                TtrpcRawClient.Reply r = c.call(shim.taskService(), "CloseIO", b.build(), Duration.ofSeconds(10));
                 return r == null ? "no reply" : "code=" + r.code() + " msg=" + r.message();
             }
         } catch (IOException e) {
@@ -78,7 +79,7 @@ class StdioTest extends E2eTestBase {
             // cat either already ended or ends after CloseIO; both are compared as "EOF reached cat"
             boolean eofReached = !alive || closeIo.equals("code=0 msg=");
             return new Stdin(echoed, eofReached, eofReached ? "eof reached" : closeIo, Outcome.of(r, n),
-                    EventNormalizer.normalize(events.forContainer(id), id).stream().map(n::apply).toList(), teardown(rt, id).clean());
+                    comparableEvents(rt, id).stream().map(n::apply).toList(), teardown(rt, id).clean());
         }
     }
 
@@ -115,7 +116,7 @@ class StdioTest extends E2eTestBase {
             CmdResult r = p.await(Duration.ofSeconds(20));
             events.awaitExit(id, eid, Duration.ofSeconds(10));
             System.err.println("[e2e] " + rt + ": " + r + " (CloseIO " + closeIo + ")");
-            List<String> evs = EventNormalizer.normalize(events.forContainer(id), id).stream().map(n::apply).toList();
+            List<String> evs = comparableEvents(rt, id).stream().map(n::apply).toList();
             return new Stdin(echoed, alive, closeIo, Outcome.of(r, n), evs, teardown(rt, id).clean());
         }
     }
@@ -165,7 +166,7 @@ class StdioTest extends E2eTestBase {
         }
         System.err.println("[e2e] " + rt + ": " + r + "\n  file " + lines + " " + dirMode + " " + fileMode);
         return new FileLog(Outcome.of(r, n), lines, dirMode, fileMode,
-                EventNormalizer.normalize(events.forContainer(id), id).stream().map(n::apply).toList(), teardown(rt, id).clean());
+                comparableEvents(rt, id).stream().map(n::apply).toList(), teardown(rt, id).clean());
     }
 
     private static long lineCount(Path file) {
@@ -260,7 +261,7 @@ class StdioTest extends E2eTestBase {
                     read(dir.resolve("fds"), n).replaceAll("pipe:\\[\\d+]", "pipe").lines().toList(),
                     read(dir.resolve("stdout"), n), read(dir.resolve("stderr"), n), gone,
                     read(dir.resolve("signals"), n).strip(),
-                    EventNormalizer.normalize(events.forContainer(id), id).stream().map(n::apply).toList(), teardown(rt, id).clean());
+                    comparableEvents(rt, id).stream().map(n::apply).toList(), teardown(rt, id).clean());
             System.err.println("[e2e] " + rt + ": " + r + "\n  " + b);
             return b;
         } catch (IOException e) {

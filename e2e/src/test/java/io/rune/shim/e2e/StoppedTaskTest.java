@@ -45,7 +45,7 @@ class StoppedTaskTest extends E2eTestBase {
         Leftovers left = Leftovers.awaitClean(ctd, rt, id, Duration.ofSeconds(10), false);
         m.put("clean", new Outcome(left.clean() ? 0 : 1, left.clean() ? "" : left.toString(), ""));
         List<Event> evs = events.forContainer(id);
-        m.put("events", new Outcome(0, String.join("\n", EventNormalizer.normalize(evs, id)), ""));
+        m.put("events", new Outcome(0, String.join("\n", comparable(rt, EventNormalizer.normalize(evs, id))), ""));
         System.err.println("[e2e] " + rt + ":\n  " + String.join("\n  ", m.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
         return m;
     }

@@ -98,7 +98,7 @@ class TtyTest extends E2eTestBase {
             events.awaitTopic(id, "/tasks/delete", Duration.ofSeconds(10));
         }
         Poll.sleep(Duration.ofMillis(200));
-        List<String> evs = EventNormalizer.normalize(events.forContainer(id), id).stream()
+        List<String> evs = comparableEvents(rt, id).stream()
                 .map(e -> e.replace(ctd.base().toString(), "<base>")).toList();
         try {
             Files.deleteIfExists(driver);

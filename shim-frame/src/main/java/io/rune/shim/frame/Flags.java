@@ -7,11 +7,11 @@ import java.util.List;
  * {@code --name value} or {@code -name=value}; booleans without a value), then an action word.
  */
 public record Flags(String namespace, String address, String publishBinary, String id, String bundle,
-                    String socket, boolean debug, boolean version, String action) {
+                    String socket, boolean debug, boolean version, boolean info, String action) {
 
     public static Flags parse(List<String> args) {
         String namespace = "", address = "", publish = "", id = "", bundle = "", socket = "", action = "";
-        boolean debug = false, version = false;
+        boolean debug = false, version = false, info = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("-") || a.equals("-") || a.equals("--")) {
@@ -29,6 +29,7 @@ public record Flags(String namespace, String address, String publishBinary, Stri
             switch (name) {
                 case "debug" -> debug = value == null || Boolean.parseBoolean(value);
                 case "v", "version" -> version = value == null || Boolean.parseBoolean(value);
+                case "info" -> info = value == null || Boolean.parseBoolean(value); // containerd 2.x: RuntimeInfo on stdout
                 case "namespace", "address", "publish-binary", "id", "bundle", "socket", "debug-socket" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) throw new IllegalArgumentException("flag needs an argument: -" + name);
@@ -47,6 +48,6 @@ public record Flags(String namespace, String address, String publishBinary, Stri
                 default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
             }
         }
-        return new Flags(namespace, address, publish, id, bundle, socket, debug, version, action);
+        return new Flags(namespace, address, publish, id, bundle, socket, debug, version, info, action);
     }
 }

@@ -4,9 +4,7 @@ import io.rune.shim.api.task.DeleteResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +57,10 @@ final class NamespaceControl implements ControlServer.Handler {
         StartOptions o = manager.startOptions(options);
         if (o.scope() != ShimScope.NAMESPACE) return ControlCodec.Response.NOT_HANDLED;
         if (!idle.admit()) return ControlCodec.Response.NOT_HANDLED; // leaving: the launcher starts a new daemon
-        Path tmp = bundle.resolve(".address");
-        Files.writeString(tmp, address);
-        Files.move(tmp, bundle.resolve("address"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        LOG.info("id={} call=control-start joined the namespace daemon", f.id());
-        return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+        Bootstrap answer = Bootstrap.forContainerd(address, f.publishBinary());
+        if (answer.writesAddressFile()) StartAction.writeAddress(bundle, address);
+        LOG.info("id={} call=control-start joined the namespace daemon (bootstrap version {})", f.id(), answer.version());
+        return ControlCodec.Response.of(0, answer.text().getBytes(StandardCharsets.UTF_8), "");
     }
 
     private ControlCodec.Response delete(Flags f, Path bundle) throws Exception {

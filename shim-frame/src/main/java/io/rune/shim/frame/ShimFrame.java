@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The shim's entry point for any runtime: {@code -v}, {@code start}, {@code delete}, the
+ * The shim's entry point for any runtime: {@code -v}, {@code -info}, {@code start}, {@code delete}, the
  * manager's own actions, or (no action word, or an unknown one) the daemon. Errors of the
  * actions go to stderr as {@code <runtime>: <error>} with exit 1, the way containerd shows
  * them for the Go shims.
@@ -38,11 +38,17 @@ public final class ShimFrame {
         }
         Path cwd = Path.of("").toAbsolutePath();
         try {
+            if (flags.info()) {
+                // containerd 2.x: runtime options (an Any) on stdin, a RuntimeInfo message on stdout
+                out.write(manager.info(System.in.readAllBytes()));
+                out.flush();
+                System.exit(0);
+            }
             switch (flags.action()) {
                 case "start" -> {
                     Prelink.inBackground(true);
-                    String address = new StartAction(flags, cwd, System.in.readAllBytes(), manager).run();
-                    out.print(address);
+                    String answer = new StartAction(flags, cwd, System.in.readAllBytes(), manager).run();
+                    out.print(answer);
                     out.flush();
                 }
                 case "delete" -> {

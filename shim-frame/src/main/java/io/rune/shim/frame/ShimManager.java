@@ -34,6 +34,12 @@ public interface ShimManager {
      */
     DeleteResponse delete(Flags flags, Path bundle, PrintStream warnings) throws Exception;
 
+    /**
+     * {@code -info} (containerd 2.x): the serialized {@code containerd.types.RuntimeInfo} for the
+     * runtime options on stdin (a protobuf Any; empty when none). Bad options fail it.
+     */
+    byte[] info(byte[] options) throws Exception;
+
     /** Called once in the daemon, before it accepts connections: build the services to serve. */
     ShimService serve(DaemonContext context) throws Exception;
 

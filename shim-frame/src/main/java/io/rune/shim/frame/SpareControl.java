@@ -13,7 +13,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -106,38 +105,37 @@ final class SpareControl implements ControlServer.Handler {
         StartOptions o = manager.startOptions(options);
         if (o.scope() != ShimScope.GROUP || !o.spare()) return ControlCodec.Response.NOT_HANDLED;
         Path socket = SocketAddress.socketPath(f.address(), f.namespace(), GroupKey.of(bundle, f.id()));
-        String address = SocketAddress.uri(socket);
+        // what this containerd reads from start: the bare address (and the address file) or 2.x's JSON
+        Bootstrap answer = Bootstrap.forContainerd(SocketAddress.uri(socket), f.publishBinary());
         synchronized (this) {
             if (state != State.WAITING) return ControlCodec.Response.NOT_HANDLED;
             lastActivity = System.nanoTime();
             if (SpareSpawn.answers(socket)) {
                 // the group's daemon runs: this container joins it, and the spare stays spare
-                writeAddress(bundle, address);
-                return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+                return started(bundle, answer);
             }
             ServerSocketChannel listener = bind(socket);
             if (listener == null) {
                 // a cold start of the same group bound it meanwhile: join that daemon
-                writeAddress(bundle, address);
-                return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+                return started(bundle, answer);
             }
             try {
                 // the next spare takes the control socket (fd 0) before this one stops answering on it
                 handOver();
                 if (!o.shimCgroup().isEmpty()) ShimCgroup.join(o.shimCgroup(), Posix.getpid());
-                writeAddress(bundle, address);
+                if (answer.writesAddressFile()) StartAction.writeAddress(bundle, answer.address());
             } catch (IOException | RuntimeException e) {
                 listener.close();
                 Files.deleteIfExists(socket);
                 throw e;
             }
             Flags daemonFlags = new Flags(f.namespace(), f.address(), f.publishBinary(), f.id(), f.bundle(),
-                    socket.toString(), f.debug(), false, "");
+                    socket.toString(), f.debug(), false, false, "");
             adoption = new Adoption(daemonFlags, bundle, listener, Map.copyOf(startEnv), System.nanoTime() - t0);
             state = State.ADOPTED;
             adoptedFlag = true;
             notifyAll();
-            return ControlCodec.Response.of(0, address.getBytes(StandardCharsets.UTF_8), "");
+            return ControlCodec.Response.of(0, answer.text().getBytes(StandardCharsets.UTF_8), "");
         }
     }
 
@@ -237,10 +235,9 @@ final class SpareControl implements ControlServer.Handler {
         }
     }
 
-    private static void writeAddress(Path bundle, String address) throws IOException {
-        Path tmp = bundle.resolve(".address");
-        Files.writeString(tmp, address);
-        Files.move(tmp, bundle.resolve("address"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    private static ControlCodec.Response started(Path bundle, Bootstrap answer) throws IOException {
+        if (answer.writesAddressFile()) StartAction.writeAddress(bundle, answer.address());
+        return ControlCodec.Response.of(0, answer.text().getBytes(StandardCharsets.UTF_8), "");
     }
 
     private ControlCodec.Response error(String message) {

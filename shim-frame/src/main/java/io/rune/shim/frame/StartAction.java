@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * {@code start}: derive the group's socket, reuse a live daemon of the group or bind the socket
- * and spawn a daemon that inherits it, write {@code address}, print it. The daemon gets the
- * listening socket as its fd 0, so containerd can connect before the JVM is even up.
+ * and spawn a daemon that inherits it, and answer as the containerd that ran it expects
+ * ({@link Bootstrap}: the bare address, also written to {@code address}, or 2.x's bootstrap JSON).
+ * The daemon gets the listening socket as its fd 0, so containerd can connect before the JVM is even up.
  */
 final class StartAction {
     private final Flags flags;
@@ -37,6 +38,7 @@ final class StartAction {
         this.manager = manager;
     }
 
+    /** What start prints: see {@link Bootstrap#text()}. */
     String run() throws IOException {
         if (flags.namespace().isEmpty()) throw new IOException("shim namespace cannot be empty");
         if (flags.id().isEmpty()) throw new IOException("shim id cannot be empty");
@@ -49,7 +51,7 @@ final class StartAction {
         // namespace scope: one daemon for the containerd address and namespace ("" is never a group)
         String group = opts.scope() == ShimScope.NAMESPACE ? "" : GroupKey.of(bundle, flags.id());
         Path socket = SocketAddress.socketPath(flags.address(), flags.namespace(), group);
-        String address = SocketAddress.uri(socket);
+        Bootstrap answer = Bootstrap.forContainerd(SocketAddress.uri(socket), flags.publishBinary());
         Path dir = socket.getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -63,8 +65,7 @@ final class StartAction {
                 if (e.errno() != Errno.EADDRINUSE || attempt > 0) throw e;
                 if (alive(socket)) {
                     // a daemon of this group serves already: it will receive this task's Create
-                    writeAddress(address);
-                    return address;
+                    return answer(answer);
                 }
                 Files.deleteIfExists(socket); // stale socket of a dead daemon
             }
@@ -79,8 +80,7 @@ final class StartAction {
                 throw e;
             }
             OomScore.inheritPlusOne(pid);
-            writeAddress(address);
-            return address;
+            return answer(answer);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(socket);
             throw e;
@@ -116,8 +116,13 @@ final class StartAction {
                 List.of(new FdAction.Dup(listener, 0), FdAction.devNull(1), FdAction.devNull(2)), true, false));
     }
 
+    private String answer(Bootstrap answer) throws IOException {
+        if (answer.writesAddressFile()) writeAddress(bundle, answer.address());
+        return answer.text();
+    }
+
     /** {@code address}, written atomically (containerd may read it any time). */
-    private void writeAddress(String address) throws IOException {
+    static void writeAddress(Path bundle, String address) throws IOException {
         Path tmp = bundle.resolve(".address");
         Files.writeString(tmp, address);
         Files.move(tmp, bundle.resolve("address"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

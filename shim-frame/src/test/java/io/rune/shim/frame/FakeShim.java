@@ -54,6 +54,16 @@ public final class FakeShim implements ShimManager {
         return DeleteResponse.newBuilder().setPid(42).setExitStatus(137).build();
     }
 
+    /** The options echoed back after a marker, so a test sees stdin arrived. */
+    @Override
+    public byte[] info(byte[] options) throws IOException {
+        if (new String(options, StandardCharsets.UTF_8).startsWith("bad")) throw new IOException("bad options");
+        byte[] out = new byte[options.length + 5];
+        System.arraycopy("info:".getBytes(StandardCharsets.UTF_8), 0, out, 0, 5);
+        System.arraycopy(options, 0, out, 5, options.length);
+        return out;
+    }
+
     @Override
     public ShimService serve(DaemonContext ctx) {
         ServiceRegistry registry = ServiceRegistry.builder()

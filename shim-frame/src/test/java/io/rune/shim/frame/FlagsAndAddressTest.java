@@ -28,6 +28,8 @@ class FlagsAndAddressTest {
         assertEquals("/b", f.bundle());
         assertEquals("delete", f.action());
         assertTrue(Flags.parse(List.of("-v")).version());
+        assertTrue(Flags.parse(List.of("-info")).info());
+        assertFalse(Flags.parse(List.of("-info=false")).info());
         assertEquals("", Flags.parse(List.of("-namespace", "n", "-id", "i")).action());
     }
 

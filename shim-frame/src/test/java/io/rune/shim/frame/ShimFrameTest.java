@@ -38,6 +38,16 @@ class ShimFrameTest {
     }
 
     @Test
+    void infoAnswersTheManagersBytesForTheOptionsOnStdinWithoutANamespace() throws Exception {
+        CommandResult r = shim(null, "opts".getBytes(StandardCharsets.UTF_8), "-info");
+        assertEquals(0, r.status(), r.stderrText());
+        assertEquals("info:opts", r.stdoutText());
+        r = shim(null, "bad".getBytes(StandardCharsets.UTF_8), "-info");
+        assertEquals(1, r.status());
+        assertEquals("io.fake.v1: bad options", r.stderrText());
+    }
+
+    @Test
     void aBadFlagIsAnErrorNamedByTheRuntime() throws Exception {
         CommandResult r = shim(null, null, "-bogus", "start");
         assertEquals(1, r.status());

@@ -81,6 +81,11 @@ final class RuneShim implements ShimManager {
     }
 
     @Override
+    public byte[] info(byte[] options) throws IOException, InterruptedException {
+        return new InfoAction(options).run();
+    }
+
+    @Override
     public ShimService serve(DaemonContext ctx) {
         var tasks = RuneTaskService.create(ctx.flags().namespace(), ctx.shimPid(), ctx.flags().debug(), ctx.commands(),
                 ctx.events(), ctx.exit());

@@ -43,6 +43,27 @@ class RuneShimTest {
         assertEquals("/shims/a", shim.startOptions(stdin).shimCgroup());
     }
 
+    @Test
+    void infoNamesTheRuntimeEchoesTheOptionsAndReportsTheBinarysFeatures() throws Exception {
+        Any runc = Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(io.rune.shim.api.runc.Options.newBuilder().setBinaryName("runc").build().toByteString()).build();
+        var info = io.rune.shim.api.types.RuntimeInfo.parseFrom(shim.info(runc.toByteArray()));
+        assertEquals("io.containerd.rune.v2", info.getName());
+        assertEquals("0.1.0", info.getVersion().getVersion());
+        assertEquals(runc, info.getOptions());
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
+        assertEquals(InfoAction.FEATURES_TYPE, info.getFeatures().getTypeUrl());
+        assertTrue(info.getFeatures().getValue().toStringUtf8().contains("\"ociVersionMin\""), info.getFeatures().toString());
+        Any missing = Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(io.rune.shim.api.runc.Options.newBuilder().setBinaryName("/nonexistent/rune").build().toByteString()).build();
+        assertEquals("failed to look up the path of \"/nonexistent/rune\": executable file not found in $PATH",
+                assertThrows(IOException.class, () -> shim.info(missing.toByteArray())).getMessage());
+        Any noFeatures = Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(io.rune.shim.api.runc.Options.newBuilder().setBinaryName("/bin/false").build().toByteString()).build();
+        assertFalse(io.rune.shim.api.types.RuntimeInfo.parseFrom(shim.info(noFeatures.toByteArray())).hasFeatures());
+        assertThrows(IOException.class, () -> shim.info(new byte[] {0x0a, 0x7f}));
+    }
+
     private static byte[] optionsFile(String toml) {
         return Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
                 .setValue(io.rune.shim.api.cri.Options.newBuilder()

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * One private containerd process: config.toml, socket {@code c.sock} and {@code containerd.log} in the
- * suite's dir, the installed shims (and tools such as a newer criu) first on its PATH, under {@code tini -s} when there is one (a subreaper
- * above containerd, so orphaned shims and container processes are reaped promptly).
+ * suite's dir, the installed shims (and tools such as a newer criu) first on its PATH, then the bin dir of the containerd under test (so
+ * that the reference {@code containerd-shim-runc-v2} is that release's own), under {@code tini -s} when
+ * there is one (a subreaper above containerd, so orphaned shims and container processes are reaped promptly).
  */
 public final class ContainerdDaemon {
     private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -27,21 +28,26 @@ public final class ContainerdDaemon {
     private final String tag;
     private final Path dir;
     private final List<Path> pathDirs;
+    private final ContainerdBin containerd;
     private final ContainerdConfig config;
     private final Path address;
     private final Path log;
     private Process process;
 
-    /** tag prefixes log lines; bin holds the installed shims (first on containerd's PATH). */
-    public ContainerdDaemon(String tag, Path dir, Path bin, ContainerdConfig config) {
-        this(tag, dir, List.of(bin), config);
+    /**
+     * tag prefixes log lines; bin holds the installed shims (first on containerd's PATH); containerd is
+     * the release to run (its bin dir next on the PATH).
+     */
+    public ContainerdDaemon(String tag, Path dir, Path bin, ContainerdBin containerd, ContainerdConfig config) {
+        this(tag, dir, List.of(bin), containerd, config);
     }
 
-    /** pathDirs go first on containerd's PATH, in this order, before the system's directories. */
-    public ContainerdDaemon(String tag, Path dir, List<Path> pathDirs, ContainerdConfig config) {
+    /** pathDirs go first on containerd's PATH, in this order, then the release's bin dir and the system's. */
+    public ContainerdDaemon(String tag, Path dir, List<Path> pathDirs, ContainerdBin containerd, ContainerdConfig config) {
         this.tag = tag;
         this.dir = dir;
         this.pathDirs = List.copyOf(pathDirs);
+        this.containerd = containerd;
         this.config = config;
         this.address = dir.resolve("c.sock");
         this.log = dir.resolve("containerd.log");
@@ -63,10 +69,16 @@ public final class ContainerdDaemon {
         return null;
     }
 
-    private String path() {
+    /** containerd's PATH, which its shims inherit. */
+    public String path() {
         StringBuilder p = new StringBuilder();
         pathDirs.forEach(d -> p.append(d).append(':'));
-        return p.append(SYSTEM_PATH).toString();
+        return p.append(containerd.dir()).append(':').append(SYSTEM_PATH).toString();
+    }
+
+    /** The containerd release this daemon runs. */
+    public ContainerdBin containerd() {
+        return containerd;
     }
 
     /** Writes config.toml and starts containerd; returns once {@code ctr version} answers on the socket. */
@@ -74,7 +86,7 @@ public final class ContainerdDaemon {
         if (address.toString().length() + ".ttrpc".length() > MAX_SOCKET_PATH) {
             throw new IllegalStateException("socket path too long: " + address);
         }
-        Files.writeString(dir.resolve("config.toml"), config.render(dir, address));
+        Files.writeString(dir.resolve("config.toml"), config.render(dir, address, containerd.version()));
         launch();
     }
 
@@ -96,7 +108,7 @@ public final class ContainerdDaemon {
         if (Files.isExecutable(TINI)) {
             argv.addAll(List.of(TINI.toString(), "-s", "--"));
         }
-        argv.addAll(List.of("containerd", "--config", dir.resolve("config.toml").toString()));
+        argv.addAll(List.of(containerd.containerd().toString(), "--config", dir.resolve("config.toml").toString()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -111,7 +123,7 @@ public final class ContainerdDaemon {
                 throw new IllegalStateException("containerd exited with " + process.exitValue());
             }
             if (Files.exists(address)
-                    && Cmd.run(Duration.ofSeconds(5), List.of("ctr", "--address", address.toString(), "version")).ok()) {
+                    && Cmd.run(Duration.ofSeconds(5), List.of(containerd.ctr().toString(), "--address", address.toString(), "version")).ok()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
