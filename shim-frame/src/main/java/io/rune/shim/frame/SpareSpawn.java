@@ -60,6 +60,7 @@ final class SpareSpawn {
         }
     }
 
+    /** Whether a process listens on the unix socket (a connect succeeds; the probe sends nothing). */
     static boolean answers(Path socket) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;

@@ -63,7 +63,7 @@ final class StartAction {
                 listener = UnixListener.listen(socket.toString(), 4096);
             } catch (SysException e) {
                 if (e.errno() != Errno.EADDRINUSE || attempt > 0) throw e;
-                if (alive(socket)) {
+                if (SpareSpawn.answers(socket)) {
                     // a daemon of this group serves already: it will receive this task's Create
                     return answer(answer);
                 }
@@ -86,14 +86,6 @@ final class StartAction {
             throw e;
         } finally {
             Posix.closeQuietly(listener);
-        }
-    }
-
-    private static boolean alive(Path socket) {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
