@@ -87,11 +87,17 @@ final class Daemon {
                 removeSocket();
                 stop.countDown();
             }));
-            control = ControlServer.start(ControlSocket.path(flags.address(), flags.namespace()),
-                    new NamespaceControl(flags, SocketAddress.uri(Path.of(flags.socket())), manager, idleExit.get()),
-                    PeerCheck.sameUser(), manager.name());
-            controlRef.set(control);
-            LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
+            try {
+                control = ControlServer.start(ControlSocket.path(flags.address(), flags.namespace()),
+                        new NamespaceControl(flags, SocketAddress.uri(Path.of(flags.socket())), manager, idleExit.get()),
+                        PeerCheck.sameUser(), manager.name());
+                controlRef.set(control);
+                LOG.info("id={} call=serve scope=namespace control={} linger={}", flags.id(), control.path(), linger);
+            } catch (IOException e) {
+                // the containers of this daemon are served all the same; later starts take the cold path
+                // and join it through its socket
+                LOG.warn("id={} call=serve scope=namespace no control socket: {}", flags.id(), e.toString());
+            }
         }
         String spareIdle = env.get(SpareSpawn.IDLE_VARIABLE);
         if (scope == ShimScope.GROUP && bound == null && spareIdle != null && !spareIdle.isEmpty()) {

@@ -71,7 +71,13 @@ public final class ShimFrame {
                         LogFifo.redirectStderr(cwd);
                         long logging = System.nanoTime();
                         Logging.configure(flags.debug(), flags.namespace(), manager.name());
-                        new Daemon(flags, manager, new long[] {started, logging, System.nanoTime()}).run();
+                        try {
+                            new Daemon(flags, manager, new long[] {started, logging, System.nanoTime()}).run();
+                        } catch (Exception | Error e) {
+                            // stderr is the bundle's log FIFO by now: say why the daemon ends, in containerd's log
+                            org.slf4j.LoggerFactory.getLogger(ShimFrame.class).error("id={} call=daemon failed: {}", flags.id(), e.toString());
+                            throw e;
+                        }
                     }
                 }
             }
