@@ -9,7 +9,7 @@ need_packages containerd runc busybox-static
 PREFIX=${PREFIX:-/usr/local}
 make install PREFIX="$PREFIX"
 BASE=$(mktemp -d /tmp/rune-demo.XXXXXX)
-trap 'ctr --address "$CTD_SOCK" -n demo task rm -f demo >/dev/null 2>&1 || true; ctr --address "$CTD_SOCK" -n demo c rm demo >/dev/null 2>&1 || true; stop_containerd "$BASE"; case $BASE in /tmp/rune-demo.?*) rm -rf "$BASE" ;; esac' EXIT
+trap 'ctr --address "$CTD_SOCK" -n demo task rm -f demo >/dev/null 2>&1 || true; ctr --address "$CTD_SOCK" -n demo c rm demo >/dev/null 2>&1 || true; stop_containerd "$BASE"; pkill -f -- "-address $CTD_SOCK" 2>/dev/null || true; case $BASE in /tmp/rune-demo.?*) rm -rf "$BASE" ;; esac' EXIT
 make_busybox_rootfs "$BASE/rootfs"
 start_containerd "$BASE" "$PREFIX/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 echo "== private containerd at $CTD_SOCK; running: ctr run --rm --runtime io.containerd.rune.v2 ... /bin/echo hello from rune"

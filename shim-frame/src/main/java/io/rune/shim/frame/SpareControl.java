@@ -182,7 +182,8 @@ final class SpareControl implements ControlServer.Handler {
         return adoption;
     }
 
-    private synchronized void retire() {
+    /** Retires a waiting spare (idle, another environment, or SIGTERM); an adopted one is a daemon now and stays. */
+    synchronized void retire() {
         if (state == State.WAITING) retireLocked();
     }
 

@@ -45,6 +45,8 @@ final class SpareDaemon {
         Path controlPath = ControlSocket.path(flags.address(), flags.namespace());
         SpareControl spare = new SpareControl(flags, manager, controlPath, inode, idle, System.getenv());
         spare.serving(ControlServer.serve(control, controlPath, spare, PeerCheck.sameUser(), manager.name()));
+        // SIGTERM to a waiting spare: leave as an idle one does, control socket removed if still its own
+        Runtime.getRuntime().addShutdownHook(new Thread(spare::retire, "spare-retire"));
         long ready = System.nanoTime();
         // ready at once; the rehearsal runs while the spare waits, and stops when a group adopts it
         Thread.ofPlatform().name("rehearsal").daemon(true).start(() -> {
