@@ -1,8 +1,5 @@
 package io.rune.shim.frame;
 
-import io.rune.shim.api.task.DeleteResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -36,14 +33,14 @@ final class NamespaceControl implements ControlServer.Handler {
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
         }
-        if (!f.address().equals(own.address()) || !f.namespace().equals(own.namespace())) {
+        if (!ControlAnswers.forDaemonOf(f, own)) {
             return ControlCodec.Response.NOT_HANDLED;
         }
         Path cwd = Path.of(r.cwd());
         try {
             return switch (f.action()) {
                 case "start" -> start(f, cwd, r.stdin());
-                case "delete" -> delete(f, f.bundle().isEmpty() ? cwd : Path.of(f.bundle()));
+                case "delete" -> delete(f, cwd);
                 default -> ControlCodec.Response.NOT_HANDLED;
             };
         } catch (Exception e) {
@@ -63,17 +60,13 @@ final class NamespaceControl implements ControlServer.Handler {
         return ControlCodec.Response.of(0, answer.text().getBytes(StandardCharsets.UTF_8), "");
     }
 
-    private ControlCodec.Response delete(Flags f, Path bundle) throws Exception {
-        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
-        DeleteResponse resp;
-        try (PrintStream w = new PrintStream(warnings, true, StandardCharsets.UTF_8)) {
-            resp = manager.delete(f, bundle, w);
-        }
+    private ControlCodec.Response delete(Flags f, Path cwd) throws Exception {
+        ControlCodec.Response r = ControlAnswers.delete(manager, f, cwd);
         LOG.info("id={} call=control-delete", f.id());
-        return new ControlCodec.Response(true, 0, resp.toByteArray(), warnings.toByteArray());
+        return r;
     }
 
     private ControlCodec.Response error(String message) {
-        return ControlCodec.Response.of(1, new byte[0], manager.name() + ": " + message);
+        return ControlAnswers.error(manager, message);
     }
 }

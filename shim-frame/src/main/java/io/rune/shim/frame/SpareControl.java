@@ -1,11 +1,8 @@
 package io.rune.shim.frame;
 
 import io.rune.shim.api.Identifiers;
-import io.rune.shim.api.task.DeleteResponse;
 import io.rune.shim.sys.Posix;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -76,7 +73,7 @@ final class SpareControl implements ControlServer.Handler {
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
         }
-        if (!f.address().equals(own.address()) || !f.namespace().equals(own.namespace())) {
+        if (!ControlAnswers.forDaemonOf(f, own)) {
             return ControlCodec.Response.NOT_HANDLED;
         }
         if (!sameEnvironment(r.env())) {
@@ -88,7 +85,7 @@ final class SpareControl implements ControlServer.Handler {
         try {
             return switch (f.action()) {
                 case "start" -> start(f, cwd, r.stdin(), r.env());
-                case "delete" -> delete(f, f.bundle().isEmpty() ? cwd : Path.of(f.bundle()));
+                case "delete" -> delete(f, cwd);
                 default -> ControlCodec.Response.NOT_HANDLED;
             };
         } catch (Exception e) {
@@ -151,18 +148,14 @@ final class SpareControl implements ControlServer.Handler {
         }
     }
 
-    private ControlCodec.Response delete(Flags f, Path bundle) throws Exception {
+    private ControlCodec.Response delete(Flags f, Path cwd) throws Exception {
         synchronized (this) {
             lastActivity = System.nanoTime();
         }
         long t0 = System.nanoTime();
-        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
-        DeleteResponse resp;
-        try (PrintStream w = new PrintStream(warnings, true, StandardCharsets.UTF_8)) {
-            resp = manager.delete(f, bundle, w);
-        }
+        ControlCodec.Response r = ControlAnswers.delete(manager, f, cwd);
         LOG.info("id={} call=spare-delete took {} ms", f.id(), (System.nanoTime() - t0) / 1_000_000);
-        return new ControlCodec.Response(true, 0, resp.toByteArray(), warnings.toByteArray());
+        return r;
     }
 
     /**
@@ -242,6 +235,6 @@ final class SpareControl implements ControlServer.Handler {
     }
 
     private ControlCodec.Response error(String message) {
-        return ControlCodec.Response.of(1, new byte[0], manager.name() + ": " + message);
+        return ControlAnswers.error(manager, message);
     }
 }

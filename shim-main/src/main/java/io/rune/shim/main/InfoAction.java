@@ -5,12 +5,13 @@ import com.google.protobuf.ByteString;
 import io.rune.shim.api.types.RuntimeInfo;
 import io.rune.shim.api.types.RuntimeVersion;
 import io.rune.shim.task.RuntimeOptions;
-import java.io.File;
+import io.rune.shim.frame.Command;
+import io.rune.shim.frame.CommandResult;
+import io.rune.shim.frame.ReaperCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * {@code -info} (containerd 2.x, docs/protocol.md §1.11): the runtime's name and version, the options
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class InfoAction {
     static final String FEATURES_TYPE = "types.containerd.io/opencontainers/runtime-spec/1/features/Features";
-    private static final long FEATURES_TIMEOUT_SECONDS = 10;
+    private static final Duration FEATURES_TIMEOUT = Duration.ofSeconds(10);
     private final byte[] options;
 
     /** @param options what containerd wrote to stdin: a protobuf Any of runtime options, or nothing */
@@ -55,29 +56,13 @@ final class InfoAction {
 
     /** {@code <binary> features} on stdout, or null when it fails, hangs or is not JSON. */
     private static byte[] features(String binary) throws InterruptedException {
-        Path out = null;
         try {
-            out = Files.createTempFile("rune-features", ".json"); // a file, not a pipe: a hung child cannot block the read
-            Process p = new ProcessBuilder(List.of(binary, "features"))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(FEATURES_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            byte[] json = Files.readAllBytes(out);
-            return p.exitValue() == 0 && json.length > 0 && json[0] == '{' ? json : null;
+            // through the process's reaper, as every child of the shim (never java.lang.Process)
+            CommandResult r = ReaperCommands.start().run(Command.of(binary, "features").withTimeout(FEATURES_TIMEOUT));
+            byte[] json = r.stdout();
+            return !r.timedOut() && r.status() == 0 && json.length > 0 && json[0] == '{' ? json : null;
         } catch (IOException e) {
             return null;
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a temp file left in /tmp
-                }
-            }
         }
     }
 }
