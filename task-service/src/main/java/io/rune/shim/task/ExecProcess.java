@@ -59,12 +59,13 @@ final class ExecProcess extends Process {
             ExecState next = state.start();
             c.init.checkExec();
             ProcessStdio io = c.openStdio(c.id + "-" + execId, stdio);
-            Path specFile = Files.createTempFile(tempDir(), "runc-process", null);
             Path pidFile = c.bundle.execPidFile(execId);
+            Path specFile = null;
             Instant spawned = Instant.now();
             try {
-                Files.write(specFile, spec);
-                RuneCalls.run(() -> c.rune.exec(c.id, new ExecOptions(specFile.toString(), pidFile.toString(),
+                specFile = ProcessSpecFile.write(tempDir(), c.id, execId, spec);
+                Path process = specFile;
+                RuneCalls.run(() -> c.rune.exec(c.id, new ExecOptions(process.toString(), pidFile.toString(),
                         io.consoleSocket()), InitProcess.runeIo(io)));
                 io.started();
                 this.io = io;
@@ -74,7 +75,7 @@ final class ExecProcess extends Process {
                 io.close();
                 throw ex;
             } finally {
-                Files.deleteIfExists(specFile);
+                if (specFile != null) Files.deleteIfExists(specFile);
             }
             state = next;
             c.execStarted();
