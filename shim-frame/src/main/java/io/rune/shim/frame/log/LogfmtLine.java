@@ -1,10 +1,7 @@
 package io.rune.shim.frame.log;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.zone.ZoneRules;
+import java.time.LocalDate;
+import java.util.TimeZone;
 import org.slf4j.event.Level;
 
 /**
@@ -12,19 +9,23 @@ import org.slf4j.event.Level;
  * namespace and runtime. A throwable stays on the same line (its type, message and where it was
  * thrown), so containerd's log never gets raw stack-trace lines. The time is formatted by hand
  * ({@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX} in the local zone): java.time's formatter would load and
- * link dozens of classes on the daemon's start path for one fixed pattern.
+ * link dozens of classes on the daemon's start path for one fixed pattern. The zone's offset comes
+ * from java.util.TimeZone: turning it into a java.time ZoneId reads the time-zone database a second
+ * time, some 5 ms of the daemon's start.
  */
 public final class LogfmtLine {
-    private final ZoneRules zone;
+    private static final long DAY_MILLIS = 86_400_000L;
+    /** Safe to share between threads: the JDK's calendars all share the default zone too. */
+    private final TimeZone zone;
     private final String suffix;
 
     /** Lines in the JVM's default time zone, as read now. */
     public LogfmtLine(String namespace, String runtime) {
-        this(namespace, runtime, ZoneId.systemDefault());
+        this(namespace, runtime, TimeZone.getDefault());
     }
 
-    LogfmtLine(String namespace, String runtime, ZoneId zone) {
-        this.zone = zone.getRules();
+    LogfmtLine(String namespace, String runtime, TimeZone zone) {
+        this.zone = zone;
         this.suffix = " namespace=" + namespace + " runtime=" + runtime;
     }
 
@@ -49,17 +50,18 @@ public final class LogfmtLine {
 
     /** Local date and time to the millisecond, then the offset as Z or ±HH:MM. */
     private void time(StringBuilder b, long epochMillis) {
-        ZoneOffset offset = zone.getOffset(Instant.ofEpochMilli(epochMillis));
-        int millis = (int) Math.floorMod(epochMillis, 1000L);
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), millis * 1_000_000, offset);
-        pad(b, t.getYear(), 4).append('-');
-        pad(b, t.getMonthValue(), 2).append('-');
-        pad(b, t.getDayOfMonth(), 2).append('T');
-        pad(b, t.getHour(), 2).append(':');
-        pad(b, t.getMinute(), 2).append(':');
-        pad(b, t.getSecond(), 2).append('.');
-        pad(b, millis, 3);
-        int seconds = offset.getTotalSeconds();
+        int offsetMillis = zone.getOffset(epochMillis);
+        long local = epochMillis + offsetMillis;
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(local, DAY_MILLIS));
+        int ms = (int) Math.floorMod(local, DAY_MILLIS);
+        pad(b, day.getYear(), 4).append('-');
+        pad(b, day.getMonthValue(), 2).append('-');
+        pad(b, day.getDayOfMonth(), 2).append('T');
+        pad(b, ms / 3_600_000, 2).append(':');
+        pad(b, ms / 60_000 % 60, 2).append(':');
+        pad(b, ms / 1000 % 60, 2).append('.');
+        pad(b, ms % 1000, 3);
+        int seconds = offsetMillis / 1000;
         if (seconds == 0) {
             b.append('Z');
             return;

@@ -3,8 +3,8 @@ package io.rune.shim.frame.log;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.time.ZoneId;
 import java.util.List;
+import java.util.TimeZone;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class LineLoggerTest {
     }
 
     private void capture(Level lowest) {
-        LogSettings.set(lowest, new LogfmtLine("n", "r", ZoneId.of("UTC")), lines::add);
+        LogSettings.set(lowest, new LogfmtLine("n", "r", TimeZone.getTimeZone("UTC")), lines::add);
     }
 
     /** The lines without their time. */

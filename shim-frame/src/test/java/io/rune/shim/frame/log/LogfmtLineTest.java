@@ -2,14 +2,14 @@ package io.rune.shim.frame.log;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
 /** The line byte for byte as the daemon has always written it (logback's LogfmtLayout before). */
 class LogfmtLineTest {
-    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     private static long at(String zonedTime) {
         return ZonedDateTime.parse(zonedTime).toInstant().toEpochMilli();
@@ -27,14 +27,14 @@ class LogfmtLineTest {
     @Test
     void theTimeIsLocalWithItsOffset() {
         long t = at("2024-07-01T00:00:00.5Z");
-        assertTrue(new LogfmtLine("n", "r", ZoneId.of("Asia/Kolkata")).format(t, Level.WARN, "m", null)
+        assertTrue(new LogfmtLine("n", "r", TimeZone.getTimeZone("Asia/Kolkata")).format(t, Level.WARN, "m", null)
                 .startsWith("time=\"2024-07-01T05:30:00.500+05:30\" level=WARN "));
         // daylight saving time in July, not in January
-        assertTrue(new LogfmtLine("n", "r", ZoneId.of("America/New_York")).format(t, Level.ERROR, "m", null)
+        assertTrue(new LogfmtLine("n", "r", TimeZone.getTimeZone("America/New_York")).format(t, Level.ERROR, "m", null)
                 .startsWith("time=\"2024-06-30T20:00:00.500-04:00\" level=ERROR "));
-        assertTrue(new LogfmtLine("n", "r", ZoneId.of("America/New_York")).format(at("2024-01-01T00:00:00.007Z"), Level.INFO, "m", null)
+        assertTrue(new LogfmtLine("n", "r", TimeZone.getTimeZone("America/New_York")).format(at("2024-01-01T00:00:00.007Z"), Level.INFO, "m", null)
                 .startsWith("time=\"2023-12-31T19:00:00.007-05:00\" "));
-        assertTrue(new LogfmtLine("n", "r", ZoneId.of("Europe/London")).format(at("2024-01-10T10:00:00Z"), Level.INFO, "m", null)
+        assertTrue(new LogfmtLine("n", "r", TimeZone.getTimeZone("Europe/London")).format(at("2024-01-10T10:00:00Z"), Level.INFO, "m", null)
                 .startsWith("time=\"2024-01-10T10:00:00.000Z\" "));
     }
 
