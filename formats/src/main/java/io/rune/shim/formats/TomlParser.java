@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
  * (containerd's) would reject is rejected here too.
  */
 final class TomlParser {
-    private static final Pattern DATE_TIME = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})?)?|\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?");
+    /** Compiled on the first date in a file only (the shim's files hold none): a holder class. */
+    private static final class DateTime {
+        static final Pattern PATTERN = Pattern.compile(
+                "\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})?)?|\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?");
+    }
 
     private final String text;
     private final String source;
@@ -217,13 +220,13 @@ final class TomlParser {
         pos++; // '['
         JsonArray a = new JsonArray();
         while (true) {
-            skipArraySpace();
+            skipBlankLines(); // an array may span lines and hold comments
             if (peek() == ']') {
                 pos++;
                 return a;
             }
             a.add(value(depth));
-            skipArraySpace();
+            skipBlankLines();
             char c = peek();
             if (c == ',') {
                 pos++;
@@ -305,7 +308,7 @@ final class TomlParser {
             throw errorAt(start, "integer " + token + " is out of the 64-bit range");
         }
         if (n != null) return n;
-        if (TomlNumbers.looksNumeric(token) && DATE_TIME.matcher(token).matches()) return new JsonString(token);
+        if (TomlNumbers.looksNumeric(token) && DateTime.PATTERN.matcher(token).matches()) return new JsonString(token);
         if (TomlNumbers.looksNumeric(token)) throw errorAt(start, "invalid number '" + token + "'");
         throw errorAt(start, "invalid value '" + token + "' (a string needs quotes)");
     }
@@ -491,11 +494,6 @@ final class TomlParser {
                 return;
             }
         }
-    }
-
-    /** Inside an array: whitespace, newlines and comments. */
-    private void skipArraySpace() throws FormatException {
-        skipBlankLines();
     }
 
     private void skipSpaces() {
