@@ -1,19 +1,17 @@
 package io.rune.shim.carrier;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +20,16 @@ import java.util.Set;
 /**
  * The bundle's config.json as far as the carrier reads and changes it: process args, env and cwd.
  * The original bytes are kept, so a failed step puts the file back exactly as it was; a rewrite
- * changes only {@code process.env} and keeps every other field, its order and its numbers.
+ * changes only {@code process.env} and keeps every other field, its order and its numbers (the
+ * value tree keeps unknown fields and each number's lexeme).
  */
 final class BundleSpec {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
-
     private final Path file;
     private final byte[] original;
-    private final ObjectNode root;
+    private final JsonObject root;
     private boolean rewritten;
 
-    private BundleSpec(Path file, byte[] original, ObjectNode root) {
+    private BundleSpec(Path file, byte[] original, JsonObject root) {
         this.file = file;
         this.original = original;
         this.root = root;
@@ -51,13 +45,13 @@ final class BundleSpec {
         } catch (IOException e) {
             throw CarrierException.failed("cannot read " + file + ": " + e.getMessage(), e);
         }
-        JsonNode n;
+        JsonValue n;
         try {
-            n = JSON.readTree(bytes);
-        } catch (IOException e) {
+            n = Json.parse(bytes, null);
+        } catch (FormatException e) {
             throw CarrierException.invalid("malformed " + file + ": " + e.getMessage());
         }
-        if (!(n instanceof ObjectNode o)) throw CarrierException.invalid("malformed " + file + ": not a JSON object");
+        if (!(n instanceof JsonObject o)) throw CarrierException.invalid("malformed " + file + ": not a JSON object");
         return new BundleSpec(file, bytes, o);
     }
 
@@ -71,10 +65,7 @@ final class BundleSpec {
 
     /** process.env as written ("K=V" entries, in order). */
     List<String> envList() {
-        List<String> env = new ArrayList<>();
-        JsonNode e = root.path("process").path("env");
-        if (e.isArray()) e.forEach(v -> env.add(v.asText()));
-        return env;
+        return strings("process", "env");
     }
 
     /** process.env as a map; a later entry for the same name wins, like getenv after putenv. */
@@ -92,40 +83,51 @@ final class BundleSpec {
     }
 
     List<String> args() {
-        List<String> args = new ArrayList<>();
-        JsonNode a = root.path("process").path("args");
-        if (a.isArray()) a.forEach(v -> args.add(v.asText()));
-        return args;
+        return strings("process", "args");
+    }
+
+    /** The scalar entries of the array at this path (empty when there is none). */
+    private List<String> strings(String... path) {
+        return root.at(path).flatMap(JsonValue::asArray).map(JsonArray::scalarTexts).orElseGet(List::of);
+    }
+
+    private String text(String... path) {
+        return root.at(path).flatMap(JsonValue::scalarText).orElse("");
     }
 
     /** process.cwd, "/" when unset. */
     String cwd() {
-        String cwd = root.path("process").path("cwd").asText("");
+        String cwd = text("process", "cwd");
         return cwd.isEmpty() ? "/" : cwd;
     }
 
     /** root.path: absolute as written (ctr run --rootfs), relative to the bundle, {@code <bundle>/rootfs} when unset. */
     Path rootfs() {
-        String p = root.path("root").path("path").asText("");
+        String p = text("root", "path");
         Path bundle = file.getParent();
         return p.isEmpty() ? bundle.resolve("rootfs") : bundle.resolve(p);
     }
 
     /** process.user uid/gid (0 when unset). */
     int uid() {
-        return root.path("process").path("user").path("uid").asInt(0);
+        return (int) user().getLong("uid", 0); // a uint32; 4294967294 reads as -2, as an int cast gives
     }
 
     int gid() {
-        return root.path("process").path("user").path("gid").asInt(0);
+        return (int) user().getLong("gid", 0);
+    }
+
+    private JsonObject user() {
+        return root.at("process", "user").flatMap(JsonValue::asObject).orElseGet(JsonObject::new);
     }
 
     /** Host id of a container uid/gid under the spec's user namespace mappings (identity without). */
     int hostId(int id, String mappings) {
-        JsonNode maps = root.path("linux").path(mappings);
-        if (!maps.isArray() || maps.isEmpty()) return id;
-        for (JsonNode m : maps) {
-            long c = m.path("containerID").asLong(), h = m.path("hostID").asLong(), size = m.path("size").asLong();
+        JsonArray maps = root.at("linux", mappings).flatMap(JsonValue::asArray).orElse(null);
+        if (maps == null || maps.isEmpty()) return id;
+        for (JsonValue v : maps) {
+            JsonObject m = v.asObject().orElseGet(JsonObject::new);
+            long c = m.getLong("containerID", 0), h = m.getLong("hostID", 0), size = m.getLong("size", 0);
             if (id >= c && id < c + size) return (int) (h + (id - c));
         }
         return -1;
@@ -136,11 +138,10 @@ final class BundleSpec {
      * it dropped), a new one appended. Writes config.json atomically, keeping its permissions.
      */
     void setEnv(Map<String, String> vars) throws IOException {
-        ObjectNode process = root.has("process") && root.get("process").isObject()
-                ? (ObjectNode) root.get("process") : root.putObject("process");
-        ArrayNode out = JSON.createArrayNode();
+        JsonObject process = root.getObject("process").orElseGet(() -> root.putObject("process"));
+        JsonArray out = new JsonArray();
         Map<String, String> pending = new LinkedHashMap<>(vars);
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String entry : envList()) {
             int eq = entry.indexOf('=');
             String key = eq > 0 ? entry.substring(0, eq) : entry;
@@ -152,9 +153,9 @@ final class BundleSpec {
             }
         }
         pending.forEach((k, v) -> out.add(k + "=" + v));
-        process.set("env", out);
+        process.put("env", out);
         rewritten = true;
-        write(JSON.writeValueAsBytes(root));
+        write(Json.writeBytes(root));
     }
 
     /** Puts the original bytes back if the file was rewritten. */

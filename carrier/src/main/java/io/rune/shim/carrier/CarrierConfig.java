@@ -1,11 +1,12 @@
 package io.rune.shim.carrier;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonNumber;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonString;
+import io.rune.shim.formats.JsonValue;
+import io.rune.shim.formats.Toml;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,15 +21,11 @@ import java.util.Set;
  * {@code /etc/inclavare-containers/config.toml}: inclavare's keys plus the ones this shim's
  * pipelines need. A missing or empty file means all defaults; a malformed one is an error that
  * names the file and the line. Unknown keys are ignored (newer or older files keep working).
+ * Values are read loosely where that cannot mislead: a number or boolean where text is expected
+ * reads as its text, a quoted number where a number is expected as that number.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record CarrierConfig(
-        @JsonProperty("log_level") String logLevel,
-        @JsonProperty("sgx_tool_sign") String sgxToolSign,
-        @JsonProperty("containerd") Containerd containerd,
-        @JsonProperty("epm") Epm epm,
-        @JsonProperty("signature") Signature signature,
-        @JsonProperty("enclave_runtime") EnclaveRuntime enclaveRuntime) {
+public record CarrierConfig(String logLevel, String sgxToolSign, Containerd containerd, Epm epm, Signature signature,
+                            EnclaveRuntime enclaveRuntime) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/inclavare-containers/config.toml");
 
@@ -44,16 +41,14 @@ public record CarrierConfig(
     }
 
     /** {@code [containerd]}: read for compatibility, not used by the carrier. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Containerd(@JsonProperty("socket") String socket) {
+    public record Containerd(String socket) {
         public Containerd {
             socket = or(socket, "/run/containerd/containerd.sock");
         }
     }
 
     /** {@code [epm]}: the enclave pool manager socket; read for compatibility, not used (no EPM cache). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Epm(@JsonProperty("socket") String socket) {
+    public record Epm(String socket) {
         public Epm {
             socket = or(socket, "/var/run/epm/epm.sock");
         }
@@ -64,10 +59,7 @@ public record CarrierConfig(
      * for each HTTP call, {@code private_key}: PEM RSA-3072/e=3 key for local signing (empty = a
      * fresh key per container).
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Signature(@JsonProperty("server_address") String serverAddress,
-                            @JsonProperty("timeout_seconds") Double timeoutSeconds,
-                            @JsonProperty("private_key") String privateKey) {
+    public record Signature(String serverAddress, Double timeoutSeconds, String privateKey) {
         public Signature {
             serverAddress = or(serverAddress, "");
             if (timeoutSeconds == null) timeoutSeconds = 30.0;
@@ -84,12 +76,8 @@ public record CarrierConfig(
      * client (the image carries a signed enclave); {@code work_dir} holds the per-container build
      * workspace; {@code tool_timeout_seconds} bounds each tool run.
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EnclaveRuntime(@JsonProperty("signature_method") String signatureMethod,
-                                 @JsonProperty("work_dir") String workDir,
-                                 @JsonProperty("tool_timeout_seconds") Double toolTimeoutSeconds,
-                                 @JsonProperty("occlum") Occlum occlum,
-                                 @JsonProperty("graphene") Graphene graphene) {
+    public record EnclaveRuntime(String signatureMethod, String workDir, Double toolTimeoutSeconds, Occlum occlum,
+                                 Graphene graphene) {
         public EnclaveRuntime {
             signatureMethod = or(signatureMethod, "server");
             workDir = or(workDir, "/var/tmp");
@@ -113,10 +101,7 @@ public record CarrierConfig(
      * libos to sign, absolute (host) or relative to the built instance; {@code occlum_bin_dir} holds
      * the {@code occlum} CLI.
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Occlum(@JsonProperty("enclave_runtime_path") String enclaveRuntimePath,
-                         @JsonProperty("enclave_libos_path") String enclaveLibosPath,
-                         @JsonProperty("occlum_bin_dir") String occlumBinDir) {
+    public record Occlum(String enclaveRuntimePath, String enclaveLibosPath, String occlumBinDir) {
         public Occlum {
             enclaveRuntimePath = or(enclaveRuntimePath, "");
             enclaveLibosPath = or(enclaveLibosPath, "build/lib/libocclum-libos.so");
@@ -125,16 +110,8 @@ public record CarrierConfig(
     }
 
     /** {@code [enclave_runtime.graphene]}: see the README's Graphene/Gramine tool contract. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Graphene(@JsonProperty("enclave_runtime_path") String enclaveRuntimePath,
-                           @JsonProperty("sign_tool") String signTool,
-                           @JsonProperty("token_tool") String tokenTool,
-                           @JsonProperty("libos_path") String libosPath,
-                           @JsonProperty("libpal_path") String libpalPath,
-                           @JsonProperty("trusted_dirs") List<String> trustedDirs,
-                           @JsonProperty("allowed_files") List<String> allowedFiles,
-                           @JsonProperty("enclave_size") String enclaveSize,
-                           @JsonProperty("max_threads") Integer maxThreads) {
+    public record Graphene(String enclaveRuntimePath, String signTool, String tokenTool, String libosPath, String libpalPath,
+                           List<String> trustedDirs, List<String> allowedFiles, String enclaveSize, Integer maxThreads) {
         public Graphene {
             enclaveRuntimePath = or(enclaveRuntimePath, "");
             signTool = or(signTool, "/usr/bin/gramine-sgx-sign");
@@ -167,18 +144,118 @@ public record CarrierConfig(
 
     static CarrierConfig parse(String text, String source) throws CarrierException {
         if (text.isBlank()) return defaults();
+        JsonObject root;
+        try {
+            root = Toml.parse(text);
+        } catch (FormatException e) {
+            throw CarrierException.precondition(source + " line " + e.line() + ": " + e.reason());
+        }
         CarrierConfig c;
         try {
-            c = new TomlMapper().readValue(text, CarrierConfig.class);
-        } catch (JacksonException e) {
-            int line = lineOf(e, text);
-            String what = e.getOriginalMessage();
-            if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) what = "key " + dotted(keys(m)) + ": " + what;
-            throw CarrierException.precondition(source + (line > 0 ? " line " + line : "") + ": " + firstLine(what));
+            c = read(new Table(root, List.of()));
+        } catch (BadKey e) {
+            int line = locate(text, e.keys);
+            throw CarrierException.precondition(source + (line > 0 ? " line " + line : "") + ": key " + dotted(e.keys) + ": " + e.getMessage());
         }
-        if (c == null) return defaults();
         c.validate(text, source);
         return c;
+    }
+
+    /** The records from the tables; a key left out is null here, so the records' defaults apply. */
+    private static CarrierConfig read(Table top) throws BadKey {
+        Table signature = top.table("signature");
+        Table runtime = top.table("enclave_runtime");
+        Table occlum = runtime.table("occlum");
+        Table graphene = runtime.table("graphene");
+        return new CarrierConfig(top.string("log_level"), top.string("sgx_tool_sign"),
+                new Containerd(top.table("containerd").string("socket")),
+                new Epm(top.table("epm").string("socket")),
+                new Signature(signature.string("server_address"), signature.number("timeout_seconds"), signature.string("private_key")),
+                new EnclaveRuntime(runtime.string("signature_method"), runtime.string("work_dir"), runtime.number("tool_timeout_seconds"),
+                        new Occlum(occlum.string("enclave_runtime_path"), occlum.string("enclave_libos_path"), occlum.string("occlum_bin_dir")),
+                        new Graphene(graphene.string("enclave_runtime_path"), graphene.string("sign_tool"), graphene.string("token_tool"),
+                                graphene.string("libos_path"), graphene.string("libpal_path"), graphene.strings("trusted_dirs"),
+                                graphene.strings("allowed_files"), graphene.string("enclave_size"), graphene.integer("max_threads"))));
+    }
+
+    /** A key whose value has the wrong type; the message says what was expected. */
+    private static final class BadKey extends Exception {
+        final List<String> keys;
+
+        BadKey(List<String> keys, String why) {
+            super(why, null, false, false);
+            this.keys = keys;
+        }
+    }
+
+    /** Typed reads of one table; {@code path} is its key path, for errors. A missing key reads as null. */
+    private record Table(JsonObject table, List<String> path) {
+        /** The sub-table {@code key}; an empty one when missing. */
+        Table table(String key) throws BadKey {
+            JsonValue v = table.get(key).orElse(null);
+            if (v == null) return new Table(new JsonObject(), keys(key));
+            if (v instanceof JsonObject o) return new Table(o, keys(key));
+            throw new BadKey(keys(key), "expected a table, got " + describe(v));
+        }
+
+        String string(String key) throws BadKey {
+            JsonValue v = table.get(key).orElse(null);
+            if (v == null) return null;
+            if (v instanceof JsonObject || v instanceof JsonArray) throw new BadKey(keys(key), "expected a string, got " + describe(v));
+            return v.scalarText().orElse(null);
+        }
+
+        Double number(String key) throws BadKey {
+            JsonValue v = table.get(key).orElse(null);
+            if (v == null) return null;
+            try {
+                if (v instanceof JsonNumber n) return n.asDouble();
+                if (v instanceof JsonString s) return new JsonNumber(s.value().strip()).asDouble();
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new BadKey(keys(key), "expected a number, got " + describe(v));
+            }
+            throw new BadKey(keys(key), "expected a number, got " + describe(v));
+        }
+
+        Integer integer(String key) throws BadKey {
+            JsonValue v = table.get(key).orElse(null);
+            if (v == null) return null;
+            try {
+                if (v instanceof JsonNumber n && n.isIntegral()) return n.asInt();
+                if (v instanceof JsonString s) return new JsonNumber(s.value().strip()).asInt();
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new BadKey(keys(key), "expected an integer, got " + describe(v));
+            }
+            throw new BadKey(keys(key), "expected an integer, got " + describe(v));
+        }
+
+        List<String> strings(String key) throws BadKey {
+            JsonValue v = table.get(key).orElse(null);
+            if (v == null) return null;
+            if (!(v instanceof JsonArray a)) throw new BadKey(keys(key), "expected an array of strings, got " + describe(v));
+            List<String> out = new ArrayList<>(a.size());
+            for (JsonValue e : a) {
+                if (e instanceof JsonObject || e instanceof JsonArray) throw new BadKey(keys(key), "expected an array of strings, got " + describe(e) + " in it");
+                out.add(e.scalarText().orElse(""));
+            }
+            return out;
+        }
+
+        private List<String> keys(String key) {
+            List<String> k = new ArrayList<>(path);
+            k.add(key);
+            return k;
+        }
+
+        private static String describe(JsonValue v) {
+            return switch (v) {
+                case JsonObject o -> "a table";
+                case JsonArray a -> "an array";
+                case JsonString s -> "the string \"" + s.value() + "\"";
+                case JsonNumber n -> (n.isIntegral() ? "the integer " : "the float ") + n.lexeme();
+                default -> v.kind() + " " + v;
+            };
+        }
     }
 
     private void validate(String text, String source) throws CarrierException {
@@ -218,22 +295,6 @@ public record CarrierConfig(
         return CarrierException.precondition(source + (line > 0 ? " line " + line : "") + ": " + why);
     }
 
-    private static int lineOf(JacksonException e, String text) {
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) return loc.getLineNr();
-        // Binding errors come from the parsed tree, without a location: find the key in the text.
-        if (e instanceof JsonMappingException m) return locate(text, keys(m));
-        return -1;
-    }
-
-    private static List<String> keys(JsonMappingException m) {
-        List<String> keys = new ArrayList<>();
-        for (JsonMappingException.Reference r : m.getPath()) {
-            if (r.getFieldName() != null) keys.add(r.getFieldName());
-        }
-        return keys;
-    }
-
     private static String dotted(List<String> keys) {
         return String.join(".", keys);
     }
@@ -271,12 +332,6 @@ public record CarrierConfig(
             sb.append(p);
         }
         return sb.toString();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "malformed TOML";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String or(String v, String dflt) {

@@ -1,9 +1,7 @@
 package io.rune.shim.carrier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,6 @@ import java.util.regex.Pattern;
  * {@code OCCLUM_*} env variables, with the entry point's directory as {@code entry_points}.
  */
 final class OcclumJson {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SIZE = Pattern.compile("[0-9]+\\s*([KMGT]?B)?", Pattern.CASE_INSENSITIVE);
 
     /** env name → (section, key) of a size value. */
@@ -29,28 +26,28 @@ final class OcclumJson {
     private OcclumJson() {}
 
     /** The document without entry points (set later, once the rootfs is there). Bad values are InvalidArgument. */
-    static ObjectNode fromEnv(Map<String, String> env) throws CarrierException {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode limits = root.putObject("resource_limits");
+    static JsonObject fromEnv(Map<String, String> env) throws CarrierException {
+        JsonObject root = new JsonObject();
+        JsonObject limits = root.putObject("resource_limits");
         limits.put("user_space_size", "256MB");
         limits.put("kernel_space_heap_size", "32MB");
         limits.put("kernel_space_stack_size", "1MB");
         limits.put("max_num_of_threads", 32);
-        ObjectNode process = root.putObject("process");
+        JsonObject process = root.putObject("process");
         process.put("default_stack_size", "4MB");
         process.put("default_heap_size", "32MB");
         process.put("default_mmap_size", "80MB");
         root.putArray("entry_points").add("/bin");
-        ObjectNode envs = root.putObject("env");
+        JsonObject envs = root.putObject("env");
         envs.putArray("default").add("OCCLUM=yes");
         envs.putArray("untrusted").add("EXAMPLE");
-        ObjectNode meta = root.putObject("metadata");
+        JsonObject meta = root.putObject("metadata");
         meta.put("product_id", 0);
         meta.put("version_number", 0);
         meta.put("debuggable", true);
-        ArrayNode mounts = root.putArray("mount");
-        ObjectNode union = mounts.addObject().put("target", "/").put("type", "unionfs");
-        ArrayNode layers = union.putObject("options").putArray("layers");
+        JsonArray mounts = root.putArray("mount");
+        JsonObject union = mounts.addObject().put("target", "/").put("type", "unionfs");
+        JsonArray layers = union.putObject("options").putArray("layers");
         layers.addObject().put("target", "/").put("type", "sefs").put("source", "./build/mount/__ROOT")
                 .putObject("options").put("MAC", "");
         layers.addObject().put("target", "/").put("type", "sefs").put("source", "./run/mount/__ROOT");
@@ -64,7 +61,7 @@ final class OcclumJson {
             if (!SIZE.matcher(v.strip()).matches()) {
                 throw CarrierException.invalid(s[0] + " \"" + v + "\" is not a size like 256MB, 1GB or 64KB");
             }
-            ((ObjectNode) root.get(s[1])).put(s[2], v.strip().replace(" ", "").toUpperCase());
+            root.getObject(s[1]).orElseThrow().put(s[2], v.strip().replace(" ", "").toUpperCase());
         }
         String threads = env.get("OCCLUM_MAX_NUM_OF_THREADS");
         if (threads != null && !threads.isEmpty()) {
@@ -79,7 +76,7 @@ final class OcclumJson {
         }
         String dflt = env.get("OCCLUM_DEFAULT_ENV");
         if (dflt != null) {
-            ArrayNode a = envs.putArray("default");
+            JsonArray a = envs.putArray("default");
             for (String e : list(dflt)) {
                 if (e.indexOf('=') <= 0) throw CarrierException.invalid("OCCLUM_DEFAULT_ENV entry \"" + e + "\" is not NAME=value");
                 a.add(e);
@@ -87,7 +84,7 @@ final class OcclumJson {
         }
         String untrusted = env.get("OCCLUM_UNTRUSTED_ENV");
         if (untrusted != null) {
-            ArrayNode a = envs.putArray("untrusted");
+            JsonArray a = envs.putArray("untrusted");
             for (String e : list(untrusted)) {
                 if (e.contains("=")) throw CarrierException.invalid("OCCLUM_UNTRUSTED_ENV entry \"" + e + "\" must be a name, not NAME=value");
                 a.add(e);
@@ -102,9 +99,8 @@ final class OcclumJson {
         return root;
     }
 
-    static void setEntryPoints(ObjectNode root, List<String> dirs) {
-        ArrayNode a = root.putArray("entry_points");
-        dirs.forEach(a::add);
+    static void setEntryPoints(JsonObject root, List<String> dirs) {
+        root.put("entry_points", JsonArray.ofStrings(dirs));
     }
 
     /** Comma-separated list; blanks dropped. */

@@ -1,6 +1,8 @@
 package io.rune.shim.carrier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ final class OcclumPipeline implements Pipeline {
     /** Top-level entries of an Occlum instance: a previous instance at cwd is not copied into the new image. */
     private static final Set<String> INSTANCE_ENTRIES = Set.of("Occlum.json", "build", "run", "initfs", "image", ".occlum");
 
-    private ObjectNode occlumJson;
+    private JsonObject occlumJson;
     private CompletableFuture<Signer> signer;
 
     @Override
@@ -109,7 +111,7 @@ final class OcclumPipeline implements Pipeline {
             return ctx.tool(List.of(occlum.toString(), "init"), instance);
         });
         ctx.step("write-occlum-json", () -> {
-            Files.write(instance.resolve("Occlum.json"), OcclumJson.JSON.writeValueAsBytes(occlumJson));
+            Files.writeString(instance.resolve("Occlum.json"), Json.writePretty(occlumJson), StandardCharsets.UTF_8);
             return null;
         });
         ctx.step("copy-rootfs", () -> {

@@ -1,7 +1,8 @@
 package io.rune.shim.carrier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonObject;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ConnectException;
@@ -103,7 +104,6 @@ interface Signer {
      * the key must be the advertised one, fit SGX, and the signature must verify.
      */
     final class Server implements Signer {
-        private static final ObjectMapper JSON = new ObjectMapper();
         private final String base;
         private final Duration timeout;
 
@@ -129,14 +129,14 @@ interface Signer {
                 String body = call(client, HttpRequest.newBuilder(URI.create(signUrl)).timeout(timeout)
                         .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(material)).build(),
                         "POST " + signUrl);
-                JsonNode answer;
+                JsonObject answer;
                 try {
-                    answer = JSON.readTree(body);
-                } catch (IOException e) {
-                    throw CarrierException.failed(describe() + ": POST " + signUrl + " answered malformed JSON: " + (e instanceof com.fasterxml.jackson.core.JacksonException je ? je.getOriginalMessage() : e.getMessage()), e);
+                    answer = Json.parse(body).asObject().orElseGet(JsonObject::new);
+                } catch (FormatException e) {
+                    throw CarrierException.failed(describe() + ": POST " + signUrl + " answered malformed JSON: " + e.getMessage(), e);
                 }
-                String sig64 = answer.path("signature").asText("");
-                String pem = answer.path("publicKey").asText("");
+                String sig64 = answer.getString("signature", "");
+                String pem = answer.getString("publicKey", "");
                 if (sig64.isEmpty() || pem.isEmpty()) {
                     throw CarrierException.failed(describe() + ": POST " + signUrl + " answered without \"signature\" or \"publicKey\"", null);
                 }

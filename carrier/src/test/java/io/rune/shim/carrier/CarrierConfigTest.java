@@ -131,6 +131,42 @@ class CarrierConfigTest {
     }
 
     @Test
+    void valuesAreReadLooselyWhereThatCannotMislead() throws Exception {
+        CarrierConfig c = CarrierConfig.parse("""
+                log_level = "warn"
+                sgx_tool_sign = 42
+                signature = { timeout_seconds = "2.5", server_address = "https://s.example" }
+                enclave_runtime.tool_timeout_seconds = 1e2
+                [enclave_runtime.graphene]
+                max_threads = "8"
+                trusted_dirs = ['/opt', 7]
+                """, "x");
+        assertEquals("42", c.sgxToolSign(), "a number where text is expected reads as its text");
+        assertEquals(Duration.ofMillis(2500), c.signature().timeout(), "a quoted number reads as the number");
+        assertEquals("https://s.example", c.signature().serverAddress());
+        assertEquals(Duration.ofSeconds(100), c.enclaveRuntime().toolTimeout());
+        assertEquals(8, c.enclaveRuntime().graphene().maxThreads());
+        assertEquals(List.of("/opt", "7"), c.enclaveRuntime().graphene().trustedDirs());
+    }
+
+    @Test
+    void wrongTypesNameTheKeyAndWhatWasExpected() {
+        assertEquals("/etc/ic/config.toml line 3: key signature.timeout_seconds: expected a number, got the string \"soon\"",
+                error("log_level = \"info\"\n[signature]\n  timeout_seconds = \"soon\"\n"));
+        assertEquals("/etc/ic/config.toml line 2: key enclave_runtime: expected a table, got the integer 3",
+                error("log_level = \"info\"\nenclave_runtime = 3\n"));
+        assertEquals("/etc/ic/config.toml line 2: key enclave_runtime.graphene.max_threads: expected an integer, got the float 2.5",
+                error("[enclave_runtime.graphene]\nmax_threads = 2.5\n"));
+        assertEquals("/etc/ic/config.toml line 1: key enclave_runtime.graphene.max_threads: expected an integer, got the integer 4294967296",
+                error("enclave_runtime.graphene.max_threads = 4294967296\n"));
+        assertEquals("/etc/ic/config.toml line 2: key enclave_runtime.graphene.trusted_dirs: expected an array of strings, got the string \"/lib\"",
+                error("[enclave_runtime.graphene]\ntrusted_dirs = \"/lib\"\n"));
+        assertEquals("/etc/ic/config.toml line 1: key log_level: expected a string, got an array", error("log_level = [\"info\"]\n"));
+        assertEquals("/etc/ic/config.toml line 1: key epm: expected a table, got an array", error("[[epm]]\nsocket = \"/x\"\n"));
+        assertEquals("/etc/ic/config.toml line 2: duplicate key log_level", error("log_level = \"info\"\nlog_level = \"debug\"\n"));
+    }
+
+    @Test
     void aMalformedFileFailsPrepareBeforeMounting() throws Exception {
         Fixture f = new Fixture(tmp).spec(List.of("/bin/hello"), List.of("RUNE_CARRIER=occlum"), "/app");
         Files.writeString(f.configToml, "[enclave_runtime\n");

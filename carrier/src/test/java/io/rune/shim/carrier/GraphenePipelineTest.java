@@ -2,8 +2,9 @@ package io.rune.shim.carrier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
+import io.rune.shim.formats.Toml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,24 +45,26 @@ class GraphenePipelineTest {
         assertEquals(List.of("data.txt", "hello.manifest", "hello.manifest.sgx", "hello.sig", "hello.token"), TestSupport.entries(app));
         assertEquals(1808, Files.size(app.resolve("hello.sig")));
 
-        JsonNode m = new TomlMapper().readTree(app.resolve("hello.manifest").toFile());
-        assertEquals("/bin/hello", m.at("/libos/entrypoint").asText());
-        assertEquals("file:/usr/lib/x86_64-linux-gnu/gramine/libsysdb.so", m.at("/loader/entrypoint/uri").asText());
-        assertEquals("[\"hello\",\"world\",\"it's\"]", m.at("/loader/argv").toString());
-        assertEquals("{\"PATH\":\"/usr/bin:/bin\",\"GREETING\":\"hi there\"}", m.at("/loader/env").toString());
-        assertEquals("/app", m.at("/fs/start_dir").asText());
-        assertEquals("512M", m.at("/sgx/enclave_size").asText());
-        assertEquals(16, m.at("/sgx/max_threads").asInt());
-        assertTrue(m.at("/sgx/debug").asBoolean());
+        JsonObject m = manifest(app.resolve("hello.manifest"));
+        assertEquals("/bin/hello", text(m, "libos", "entrypoint"));
+        assertEquals("file:/usr/lib/x86_64-linux-gnu/gramine/libsysdb.so", text(m, "loader", "entrypoint", "uri"));
+        assertEquals("[\"hello\",\"world\",\"it's\"]", m.at("loader", "argv").orElseThrow().toString());
+        assertEquals("{\"PATH\":\"/usr/bin:/bin\",\"GREETING\":\"hi there\"}", m.at("loader", "env").orElseThrow().toString());
+        assertEquals("/app", text(m, "fs", "start_dir"));
+        assertEquals("512M", text(m, "sgx", "enclave_size"));
+        assertEquals(16, m.at("sgx", "max_threads").flatMap(JsonValue::asNumber).orElseThrow().asInt());
+        assertTrue(m.at("sgx", "debug").flatMap(JsonValue::asBoolean).orElseThrow());
         Map<String, String> trusted = new java.util.TreeMap<>();
-        m.at("/sgx/trusted_files").forEach(t -> trusted.put(t.get("uri").asText(), t.get("sha256").asText()));
+        for (JsonValue t : m.at("sgx", "trusted_files").flatMap(JsonValue::asArray).orElseThrow()) {
+            trusted.put(text(t, "uri"), text(t, "sha256"));
+        }
         assertEquals(Map.of(
                 "file:/bin/hello", GrapheneManifest.sha256(f.rootfs.resolve("bin/hello")),
                 "file:/lib/libc-2.31.so", GrapheneManifest.sha256(f.rootfs.resolve("lib/libc-2.31.so")),
                 "file:/lib/libc.so.6", GrapheneManifest.sha256(f.rootfs.resolve("lib/libc-2.31.so")),
                 "file:/etc/hosts", GrapheneManifest.sha256(f.rootfs.resolve("etc/hosts"))), trusted);
         List<String> allowed = new ArrayList<>();
-        m.at("/sgx/allowed_files").forEach(a -> allowed.add(a.asText()));
+        m.at("sgx", "allowed_files").flatMap(JsonValue::asArray).orElseThrow().forEach(a -> allowed.add(a.asString().orElseThrow()));
         assertEquals(List.of("file:/etc/hosts", "file:/etc/hostname", "file:/etc/resolv.conf", "file:/app/data.txt"), allowed);
 
         assertEquals(Map.of("ENCLAVE_TYPE", "intelSgx", "ENCLAVE_RUNTIME_PATH", "/app/liberpal-graphene.so",
@@ -77,10 +80,18 @@ class GraphenePipelineTest {
     void aSymlinkedEntryPointIsMeasuredAsItsTarget() throws Exception {
         Fixture f = new Fixture(tmp).spec(List.of("/bin/sh", "-c", "echo"), List.of("RUNE_CARRIER=graphene"), "/");
         f.prepare();
-        JsonNode m = new TomlMapper().readTree(f.rootfs.resolve("sh.manifest").toFile());
-        assertEquals("/bin/busybox", m.at("/libos/entrypoint").asText());
-        assertEquals("[\"/bin/sh\",\"-c\",\"echo\"]", m.at("/loader/argv").toString());
-        assertTrue(m.at("/sgx/trusted_files").toString().contains("file:/bin/busybox"));
+        JsonObject m = manifest(f.rootfs.resolve("sh.manifest"));
+        assertEquals("/bin/busybox", text(m, "libos", "entrypoint"));
+        assertEquals("[\"/bin/sh\",\"-c\",\"echo\"]", m.at("loader", "argv").orElseThrow().toString());
+        assertTrue(m.at("sgx", "trusted_files").orElseThrow().toString().contains("file:/bin/busybox"));
+    }
+
+    private static JsonObject manifest(Path file) throws Exception {
+        return Toml.parse(Files.readString(file), file.toString());
+    }
+
+    private static String text(JsonValue v, String... keys) {
+        return v.at(keys).flatMap(JsonValue::asString).orElseThrow(() -> new AssertionError(String.join(".", keys) + " missing"));
     }
 
     @ParameterizedTest

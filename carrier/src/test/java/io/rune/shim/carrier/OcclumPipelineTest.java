@@ -2,7 +2,8 @@ package io.rune.shim.carrier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
@@ -69,9 +70,9 @@ class OcclumPipelineTest {
     }
 
     static void assertSameExceptEnv(byte[] before, byte[] after) throws Exception {
-        JsonNode b = TestSupport.JSON.readTree(before), a = TestSupport.JSON.readTree(after);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("process")).remove("env");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) a.get("process")).remove("env");
+        JsonValue b = Json.parse(before, "before"), a = Json.parse(after, "after");
+        b.get("process").flatMap(JsonValue::asObject).orElseThrow().remove("env");
+        a.get("process").flatMap(JsonValue::asObject).orElseThrow().remove("env");
         assertEquals(b, a);
         assertTrue(new String(after).contains("\"realtimeRuntime\":1.50"), "numbers kept as written");
     }
@@ -110,8 +111,8 @@ class OcclumPipelineTest {
                 "OCCLUM_UNTRUSTED_ENV=FOO, BAR", "OCCLUM_RELEASE_ENCLAVE=1"));
         Fixture f = new Fixture(tmp).spec(List.of("hello"), env, "/app");
         f.prepare();
-        JsonNode got = TestSupport.JSON.readTree(f.rootfs.resolve("app/Occlum.json").toFile());
-        JsonNode want = TestSupport.JSON.readTree("""
+        JsonValue got = Json.read(f.rootfs.resolve("app/Occlum.json"));
+        JsonValue want = Json.parse("""
                 {"resource_limits":{"user_space_size":"512MB","kernel_space_heap_size":"64MB","kernel_space_stack_size":"2MB","max_num_of_threads":64},
                  "process":{"default_stack_size":"8MB","default_heap_size":"16MB","default_mmap_size":"100MB"},
                  "entry_points":["/bin"],
@@ -133,13 +134,13 @@ class OcclumPipelineTest {
     void defaultsWithoutOcclumVariablesAndEntryPointFromPath() throws Exception {
         Fixture f = new Fixture(tmp).spec(List.of("sh", "-c", "true"), List.of("RUNE_CARRIER=occlum"), "/");
         CarrierResult r = f.prepare();
-        JsonNode got = TestSupport.JSON.readTree(f.rootfs.resolve("Occlum.json").toFile());
-        assertEquals("256MB", got.at("/resource_limits/user_space_size").asText());
-        assertEquals(32, got.at("/resource_limits/max_num_of_threads").asInt());
-        assertEquals("80MB", got.at("/process/default_mmap_size").asText());
-        assertEquals("[\"OCCLUM=yes\"]", got.at("/env/default").toString());
-        assertTrue(got.at("/metadata/debuggable").asBoolean());
-        assertEquals("[\"/bin\"]", got.at("/entry_points").toString());
+        JsonValue got = Json.read(f.rootfs.resolve("Occlum.json"));
+        assertEquals("256MB", got.at("resource_limits", "user_space_size").flatMap(JsonValue::asString).orElseThrow());
+        assertEquals(32, got.at("resource_limits", "max_num_of_threads").flatMap(JsonValue::asNumber).orElseThrow().asInt());
+        assertEquals("80MB", got.at("process", "default_mmap_size").flatMap(JsonValue::asString).orElseThrow());
+        assertEquals("[\"OCCLUM=yes\"]", got.at("env", "default").orElseThrow().toString());
+        assertTrue(got.at("metadata", "debuggable").flatMap(JsonValue::asBoolean).orElseThrow());
+        assertEquals("[\"/bin\"]", got.at("entry_points").orElseThrow().toString());
         assertEquals("/liberpal-occlum.so", r.enclaveEnv().get("ENCLAVE_RUNTIME_PATH"));
     }
 

@@ -67,8 +67,8 @@ class SignatureServerTest {
                         s.initSign(key);
                         s.update(data);
                         String pem = Pem.publicKey(mode == Mode.OTHER_KEY ? Pem.publicOf(otherKey()) : Pem.publicOf(key));
-                        reply(ex, 200, TestSupport.JSON.writeValueAsString(Map.of(
-                                "signature", Base64.getEncoder().encodeToString(s.sign()), "publicKey", pem)));
+                        reply(ex, 200, new io.rune.shim.formats.JsonObject()
+                                .put("signature", Base64.getEncoder().encodeToString(s.sign())).put("publicKey", pem).toString());
                     }
                 }
             } catch (InterruptedException e) {

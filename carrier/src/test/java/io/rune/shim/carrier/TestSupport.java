@@ -2,9 +2,10 @@ package io.rune.shim.carrier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ import java.util.stream.Stream;
  * small rootfs and a realistic config.json.
  */
 final class TestSupport {
-    static final ObjectMapper JSON = new ObjectMapper();
     private static RSAPrivateCrtKey key;
 
     private TestSupport() {}
@@ -97,15 +97,13 @@ final class TestSupport {
     }
 
     static String specJson(List<String> args, List<String> env, String cwd, int uid) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        JsonObject root = new JsonObject();
         root.put("ociVersion", "1.0.2-dev");
-        ObjectNode p = root.putObject("process");
+        JsonObject p = root.putObject("process");
         p.put("terminal", false);
         p.putObject("user").put("uid", uid).put("gid", uid);
-        ArrayNode a = p.putArray("args");
-        args.forEach(a::add);
-        ArrayNode e = p.putArray("env");
-        env.forEach(e::add);
+        p.put("args", JsonArray.ofStrings(args));
+        p.put("env", JsonArray.ofStrings(env));
         p.put("cwd", cwd);
         p.putObject("capabilities").putArray("bounding").add("CAP_CHOWN").add("CAP_KILL");
         p.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1024).put("soft", 1024);
@@ -113,18 +111,19 @@ final class TestSupport {
         root.putObject("root").put("path", "rootfs");
         root.put("hostname", "carrier-test");
         root.putArray("mounts").addObject().put("destination", "/proc").put("type", "proc").put("source", "proc");
-        ObjectNode linux = root.putObject("linux");
+        JsonObject linux = root.putObject("linux");
         linux.putObject("resources").putObject("cpu").put("shares", 1024).put("quota", 150000);
         linux.putArray("namespaces").addObject().put("type", "pid");
         root.putObject("annotations").put("io.kubernetes.cri.container-type", "container");
         // A float written the way Go writes it: it must survive the rewrite byte for byte.
-        String json = JSON.writeValueAsString(root);
+        String json = Json.write(root);
         return json.replace("\"quota\":150000", "\"quota\":150000,\"realtimeRuntime\":1.50");
     }
 
     static List<String> env(Path bundle) throws IOException {
         List<String> out = new ArrayList<>();
-        JSON.readTree(bundle.resolve("config.json").toFile()).path("process").path("env").forEach(n -> out.add(n.asText()));
+        Json.read(bundle.resolve("config.json")).at("process", "env").flatMap(JsonValue::asArray).orElseThrow()
+                .forEach(n -> out.add(n.asString().orElseThrow()));
         return out;
     }
 

@@ -1,7 +1,9 @@
 package io.rune.shim.runc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.util.List;
  * rune's last JSON-log error.
  */
 public final class Rune {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final RuneConfig config;
     private final Monitor monitor;
     private final RuneLog log;
@@ -93,9 +94,9 @@ public final class Rune {
 
     public ContainerState state(String id) throws RuneException, IOException, InterruptedException {
         CommandResult r = run("state", args("state", id), null, null);
-        JsonNode n = JSON.readTree(r.stdout());
-        return new ContainerState(n.path("id").asText(), n.path("pid").asInt(), n.path("status").asText(),
-                n.path("bundle").asText());
+        JsonObject n = Json.parse(r.stdout(), config.binary() + " state").asObject().orElseGet(JsonObject::new);
+        return new ContainerState(n.getString("id", ""), n.getInt("pid", 0), n.getString("status", ""),
+                n.getString("bundle", ""));
     }
 
     public List<Integer> ps(String id) throws RuneException, IOException, InterruptedException {
@@ -103,8 +104,10 @@ public final class Rune {
         a.addAll(List.of("ps", "--format", "json", id));
         CommandResult r = run("ps", a, null, null);
         List<Integer> pids = new ArrayList<>();
-        JsonNode n = JSON.readTree(r.stdout());
-        if (n != null) n.forEach(p -> pids.add(p.asInt()));
+        if (utf8(r.stdout()).isBlank()) return pids;
+        // an array of pids; Go writes a nil slice as null
+        JsonArray list = Json.parse(r.stdout(), config.binary() + " ps").asArray().orElseGet(JsonArray::new);
+        for (JsonValue p : list) p.asNumber().ifPresent(n -> pids.add(n.asInt()));
         return pids;
     }
 

@@ -1,7 +1,9 @@
 package io.rune.shim.runc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
  * an earlier call is never reported again.
  */
 public final class RuneLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path path;
 
     public RuneLog(Path path) {
@@ -53,11 +54,12 @@ public final class RuneLog {
             line = line.trim();
             if (!line.startsWith("{")) continue;
             try {
-                JsonNode n = JSON.readTree(line);
-                if ("error".equals(n.path("level").asText()) && n.hasNonNull("msg")) {
-                    last = n.get("msg").asText().trim();
+                JsonObject n = Json.parse(line).asObject().orElseGet(JsonObject::new);
+                if (n.getString("level", "").equals("error")) {
+                    String msg = n.get("msg").flatMap(JsonValue::scalarText).orElse(null);
+                    if (msg != null) last = msg.trim();
                 }
-            } catch (IOException ignored) {
+            } catch (FormatException ignored) {
                 // a torn or foreign line: not an error entry
             }
         }

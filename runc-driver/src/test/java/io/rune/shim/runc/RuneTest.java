@@ -101,12 +101,23 @@ class RuneTest {
         assertEquals(new ContainerState("c1", 42, "running", "/b"), r.state("c1"));
         m.next = new CommandResult(0, "[14535,14600]".getBytes(StandardCharsets.UTF_8), new byte[0]);
         assertEquals(List.of(14535, 14600), r.ps("c1"));
+        // Go writes a nil slice as null; no output at all is no pids either
+        for (String none : List.of("null\n", "", "[]")) {
+            m.next = new CommandResult(0, none.getBytes(StandardCharsets.UTF_8), new byte[0]);
+            assertEquals(List.of(), r.ps("c1"), none);
+        }
+        m.next = new CommandResult(0, "[1,".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> r.ps("c1"));
+        assertTrue(e.getMessage().endsWith(" ps: line 1 col 4: unexpected end of input, expected a value"), e.getMessage());
     }
 
     @Test
     void lastErrorSkipsNonErrorLevels() {
         assertNull(RuneLog.lastError("{\"level\":\"info\",\"msg\":\"x\"}\n"));
         assertEquals("b", RuneLog.lastError("{\"level\":\"error\",\"msg\":\"a\"}\n{\"level\":\"error\",\"msg\":\" b \"}\n"));
+        // a torn last line, a foreign line and an entry without msg do not hide the last real error
+        assertEquals("exec failed: \"x\"", RuneLog.lastError("{\"level\":\"error\",\"msg\":\"exec failed: \\\"x\\\"\",\"time\":\"t\"}\n"
+                + "{\"level\":\"error\"}\nnot json\n{\"level\":\"error\",\"msg\":\"to"));
     }
 
     @Test

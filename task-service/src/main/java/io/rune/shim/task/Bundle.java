@@ -1,8 +1,9 @@
 package io.rune.shim.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonArray;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 import io.rune.shim.runc.Monitor;
 import io.rune.shim.runc.Rune;
 import io.rune.shim.runc.RuneConfig;
@@ -11,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A container's bundle directory and every file the shim reads or writes in it: config.json
@@ -21,9 +22,8 @@ import java.util.List;
  * that builds the rune driver for a bundle, for Create and the delete action alike.
  */
 public final class Bundle {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
-    private JsonNode spec;
+    private JsonObject spec;
 
     private Bundle(Path dir) {
         this.dir = dir;
@@ -61,38 +61,41 @@ public final class Bundle {
     // ------------------------------------------------------------------ config.json
 
     /** config.json, parsed on first use; InvalidArgument when it is missing or not a JSON object. */
-    private synchronized JsonNode spec() {
+    private synchronized JsonObject spec() {
         if (spec != null) return spec;
         Path p = dir.resolve("config.json");
-        JsonNode n;
+        JsonValue n;
         try {
-            n = JSON.readTree(p.toFile());
+            n = Json.parse(Files.readAllBytes(p), null); // the message names the file once, below
         } catch (IOException e) {
             throw ShimError.invalidArgument("cannot read OCI spec " + p + ": " + e.getMessage());
         }
-        if (n == null || !n.isObject()) throw ShimError.invalidArgument("OCI spec " + p + " is not a JSON object");
-        return spec = n;
+        if (!(n instanceof JsonObject o)) throw ShimError.invalidArgument("OCI spec " + p + " is not a JSON object");
+        return spec = o;
     }
 
     /** Whether the container gets a pid namespace of its own (one of type pid without a path). */
     boolean privatePidNamespace() {
-        for (JsonNode ns : spec().path("linux").path("namespaces")) {
-            if ("pid".equals(ns.path("type").asText()) && ns.path("path").asText("").isEmpty()) return true;
+        for (JsonValue ns : array(spec().at("linux", "namespaces"))) {
+            if (!(ns instanceof JsonObject o)) continue;
+            if (o.getString("type", "").equals("pid") && o.getString("path", "").isEmpty()) return true;
         }
         return false;
     }
 
     /** The container process's environment, KEY=value entries. */
     List<String> processEnv() {
-        List<String> env = new ArrayList<>();
-        for (JsonNode e : spec().path("process").path("env")) env.add(e.asText());
-        return env;
+        return array(spec().at("process", "env")).scalarTexts();
+    }
+
+    private static JsonArray array(Optional<JsonValue> v) {
+        return v.flatMap(JsonValue::asArray).orElseGet(JsonArray::new);
     }
 
     // ------------------------------------------------------------------ the shim's own files
 
     void writeOptions(RuntimeOptions o) throws IOException {
-        ObjectNode n = JSON.createObjectNode();
+        JsonObject n = new JsonObject();
         if (o.noPivotRoot()) n.put("no_pivot_root", true);
         if (o.noNewKeyring()) n.put("no_new_keyring", true);
         if (!o.shimCgroup().isEmpty()) n.put("shim_cgroup", o.shimCgroup());
@@ -105,7 +108,7 @@ public final class Bundle {
         if (!o.criuImagePath().isEmpty()) n.put("criu_image_path", o.criuImagePath());
         if (!o.criuWorkPath().isEmpty()) n.put("criu_work_path", o.criuWorkPath());
         if (!o.carrierConfig().isEmpty()) n.put("carrier_config", o.carrierConfig());
-        writePrivate(dir.resolve("options.json"), JSON.writeValueAsString(n));
+        writePrivate(dir.resolve("options.json"), Json.write(n));
         writePrivate(dir.resolve("runtime"), o.binaryName());
     }
 
@@ -113,13 +116,13 @@ public final class Bundle {
     public RuntimeOptions readOptions() throws IOException {
         Path p = dir.resolve("options.json");
         if (!Files.exists(p)) return RuntimeOptions.DEFAULTS;
-        var n = JSON.readTree(p.toFile());
-        return new RuntimeOptions(n.path("binary_name").asText(""), n.path("root").asText(""),
-                n.path("no_pivot_root").asBoolean(), n.path("no_new_keyring").asBoolean(),
-                n.path("shim_cgroup").asText(""), n.path("io_uid").asInt(), n.path("io_gid").asInt(),
-                n.path("criu_path").asText(""), n.path("systemd_cgroup").asBoolean(),
-                n.path("criu_image_path").asText(""), n.path("criu_work_path").asText(""),
-                n.path("carrier_config").asText(""));
+        JsonObject n = Json.read(p).asObject().orElseGet(JsonObject::new);
+        return new RuntimeOptions(n.getString("binary_name", ""), n.getString("root", ""),
+                n.getBoolean("no_pivot_root", false), n.getBoolean("no_new_keyring", false),
+                n.getString("shim_cgroup", ""), n.getInt("io_uid", 0), n.getInt("io_gid", 0),
+                n.getString("criu_path", ""), n.getBoolean("systemd_cgroup", false),
+                n.getString("criu_image_path", ""), n.getString("criu_work_path", ""),
+                n.getString("carrier_config", ""));
     }
 
     /** The pid rune wrote; IOException naming the file when it is not a number. */

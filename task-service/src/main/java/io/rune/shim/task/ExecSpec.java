@@ -1,31 +1,25 @@
 package io.rune.shim.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rune.shim.api.task.ExecProcessRequest;
-import java.io.IOException;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.Json;
+import io.rune.shim.formats.JsonObject;
+import io.rune.shim.formats.JsonValue;
 
 /** The OCI Process JSON an exec runs, as rune exec --process reads it. */
 final class ExecSpec {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ExecSpec() {}
 
     /** The OCI Process from the request's Any (JSON; type URL not checked, as in the Go shim), terminal set. */
     static byte[] of(ExecProcessRequest r) {
-        JsonNode n;
+        JsonValue n;
         try {
-            n = JSON.readTree(r.getSpec().getValue().toByteArray());
-        } catch (IOException e) {
+            n = Json.parse(r.getSpec().getValue().toByteArray(), null);
+        } catch (FormatException e) {
             throw ShimError.invalidArgument("exec process spec is not valid JSON: " + e.getMessage());
         }
-        if (n == null || !n.isObject()) throw ShimError.invalidArgument("exec process spec must be a JSON object");
-        ((ObjectNode) n).put("terminal", r.getTerminal());
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw ShimError.invalidArgument("exec process spec: " + e.getMessage());
-        }
+        if (!(n instanceof JsonObject o)) throw ShimError.invalidArgument("exec process spec must be a JSON object");
+        o.put("terminal", r.getTerminal());
+        return Json.writeBytes(o);
     }
 }

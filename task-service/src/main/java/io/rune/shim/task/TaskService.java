@@ -1,11 +1,12 @@
 package io.rune.shim.task;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import io.rune.shim.api.runc.ProcessDetails;
 import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.ProcessInfo;
+import io.rune.shim.formats.FormatException;
+import io.rune.shim.formats.Json;
 import io.rune.shim.runc.RuneException;
 import io.rune.shim.stdio.StdioPaths;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskService {
     private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Empty EMPTY = Empty.getDefaultInstance();
 
     private final int shimPid;
@@ -142,8 +142,8 @@ public final class TaskService {
         byte[] resources;
         try {
             // LinuxResources JSON, type URL not checked (as the Go shim); re-encoded so rune gets clean JSON
-            resources = JSON.writeValueAsBytes(JSON.readTree(r.getResources().getValue().toByteArray()));
-        } catch (IOException e) {
+            resources = Json.writeBytes(Json.parse(r.getResources().getValue().toByteArray(), null));
+        } catch (FormatException e) {
             throw ShimError.unknown("failed to decode resources: " + e.getMessage());
         }
         c.init.update(resources);
