@@ -145,6 +145,17 @@ public final class Ctr {
         return Poll.until(timeout, () -> taskStatus(id), status::equals);
     }
 
+    /**
+     * Waits until the task has at least {@code n} processes ({@code ctr task ps}): for a shell that
+     * traps TERM before it starts its child, the child's presence says the trap is set.
+     */
+    public int awaitProcesses(String id, int n, Duration timeout) {
+        return Poll.until(timeout, () -> {
+            CmdResult r = exec("task", "ps", id);
+            return r.ok() ? (int) r.stdout().lines().skip(1).filter(l -> !l.isBlank()).count() : 0;
+        }, c -> c >= n);
+    }
+
     public CmdResult kill(String id, String signal) {
         return signal == null ? exec("task", "kill", id) : exec("task", "kill", "-s", signal, id);
     }

@@ -68,6 +68,8 @@ abstract class E2eTestBase {
             System.err.println("[e2e] " + rt + ": cannot start " + id + ": " + run + " (status " + st + ")");
             return false;
         }
+        // its shell traps TERM before it starts sleep: a kill sent earlier would be ignored (pid 1)
+        ctr.awaitProcesses(id, 2, Duration.ofSeconds(10));
         return true;
     }
 

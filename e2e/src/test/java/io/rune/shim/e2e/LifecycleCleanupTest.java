@@ -32,6 +32,8 @@ class LifecycleCleanupTest extends E2eTestBase {
                 return new Lifecycle(false, ctr.taskStatus(id), 0, false, false, false, false, null, null, false, false, null, false);
             }
             String running = ctr.awaitStatus(id, "RUNNING", Duration.ofSeconds(10));
+            // SIGTERM before the shell (pid 1 of its namespace) has set its trap would be ignored
+            ctr.awaitProcesses(id, 2, Duration.ofSeconds(10));
             Leftovers whileRunning = Leftovers.scan(ctd, rt, id);
             CmdResult kill = ctr.kill(id, null);
             Event exit = events.awaitTopic(id, "/tasks/exit", Duration.ofSeconds(15));
