@@ -8,14 +8,11 @@ import io.rune.shim.sys.Posix;
 import io.rune.shim.sys.SpawnRequest;
 import io.rune.shim.sys.SysException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Runs the shim's child processes (runtime CLI calls, tools, helpers) through the process's one
@@ -23,9 +20,12 @@ import java.util.concurrent.ExecutionException;
  * waits for any child. Exits of processes it did not start (re-parented ones) go to the
  * {@link ChildExitListener}s.
  *
- * <p>Threads: a call from a virtual thread is carried out on a platform thread, which the virtual
- * thread waits for without pinning its carrier; captured output is drained by two platform
- * threads, so a chatty command cannot dead-lock on a full pipe and no blocking read pins a carrier.
+ * <p>Threads: a call runs on its caller's thread, virtual ones included: the spawn is one short
+ * native call, and the wait for the exit is a future's, which parks a virtual thread without
+ * pinning its carrier (a platform thread per call added a thread start and a hand-off to every
+ * exec). Captured output
+ * is drained by two platform threads, so a chatty command cannot dead-lock on a full pipe and no
+ * blocking read pins a carrier.
  */
 public final class ReaperCommands {
     /** After the command exited, how long its output may stay open (a grandchild holding the pipe). */
@@ -73,24 +73,14 @@ public final class ReaperCommands {
      * a failing or timed-out command is a result.
      */
     public CommandResult run(Command c) throws IOException, InterruptedException {
-        if (!Thread.currentThread().isVirtual()) return runHere(c);
-        CompletableFuture<CommandResult> result = new CompletableFuture<>();
-        Thread.ofPlatform().name("run-" + Path.of(c.argv().getFirst()).getFileName()).daemon(true).start(() -> {
-            try {
-                result.complete(runHere(c));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
+        return switch (c.stdio()) {
+            case Command.Stdio.Fds fds -> {
+                Child child = reaper.spawn(request(c, fdActions(fds)));
+                Ended end = awaitEnd(child, c);
+                yield new CommandResult(end.exit.status(), NONE, NONE, end.timedOut);
             }
-        });
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException ioe) throw ioe;
-            if (e.getCause() instanceof InterruptedException ie) throw ie;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IOException(e.getCause());
-        }
+            case Command.Stdio.Capture cap -> runCaptured(c, cap.input());
+        };
     }
 
     /**
@@ -102,17 +92,6 @@ public final class ReaperCommands {
         if (c.timeout() != null) throw new IllegalArgumentException("a helper has no timeout");
         Child child = reaper.spawn(request(c, fdActions(fds)));
         return new HelperProcess(child.pid(), child.exit().thenApply(ReaperCommands::childExit));
-    }
-
-    private CommandResult runHere(Command c) throws IOException, InterruptedException {
-        return switch (c.stdio()) {
-            case Command.Stdio.Fds fds -> {
-                Child child = reaper.spawn(request(c, fdActions(fds)));
-                Ended end = awaitEnd(child, c);
-                yield new CommandResult(end.exit.status(), NONE, NONE, end.timedOut);
-            }
-            case Command.Stdio.Capture cap -> runCaptured(c, cap.input());
-        };
     }
 
     private CommandResult runCaptured(Command c, byte[] input) throws IOException, InterruptedException {

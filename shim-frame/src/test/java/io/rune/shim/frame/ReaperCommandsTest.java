@@ -50,6 +50,24 @@ class ReaperCommandsTest {
         assertFalse(r.timedOut());
     }
 
+    /** Calls from virtual threads run on them (no platform thread each): many at once, each its own answer. */
+    @Test
+    void concurrentCallsFromVirtualThreadsEachGetTheirOwnResult() throws Exception {
+        int n = 24;
+        java.util.List<java.util.concurrent.Future<CommandResult>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                results.add(pool.submit(() -> runner.run(Command.of("/bin/sh", "-c", "sleep 0.2; echo " + k + "; exit " + k))));
+            }
+            for (int i = 0; i < n; i++) {
+                CommandResult r = results.get(i).get();
+                assertEquals(i, r.status());
+                assertEquals(i + "\n", r.stdoutText());
+            }
+        }
+    }
+
     @Test
     void envCwdAndStdin(@TempDir Path dir) throws Exception {
         CommandResult r = runner.run(Command.of("/bin/sh", "-c", "echo \"$BASE $EXTRA ${NOTIFY_SOCKET:-unset} $(pwd)\"; cat")
