@@ -23,9 +23,8 @@ import java.util.Map;
  * <p>Threads: a call runs on its caller's thread, virtual ones included: the spawn is one short
  * native call, and the wait for the exit is a future's, which parks a virtual thread without
  * pinning its carrier (a platform thread per call added a thread start and a hand-off to every
- * exec). Captured output
- * is drained by two platform threads, so a chatty command cannot dead-lock on a full pipe and no
- * blocking read pins a carrier.
+ * exec). Captured output is drained by two platform threads, so a chatty command cannot dead-lock
+ * on a full pipe and no blocking read pins a carrier.
  */
 public final class ReaperCommands {
     /** After the command exited, how long its output may stay open (a grandchild holding the pipe). */
