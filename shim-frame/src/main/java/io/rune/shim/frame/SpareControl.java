@@ -118,8 +118,16 @@ final class SpareControl implements ControlServer.Handler {
             }
             try {
                 // the next spare takes the control socket (fd 0) before this one stops answering on it
-                handOver();
-                if (!o.shimCgroup().isEmpty()) ShimCgroup.join(o.shimCgroup(), Posix.getpid());
+                if (o.shimCgroup().isEmpty()) {
+                    // after the answer: posix_spawn returns only once the child has exec'd, which on a
+                    // busy node (back-to-back starts) kept containerd waiting 20-65 ms
+                    Thread.ofPlatform().name("spare-handover").start(this::handOver);
+                } else {
+                    // the next spare must be spawned before this process joins the pod's cgroup (a child
+                    // is born in its parent's), and a failed join must fail the start as in the Go shim
+                    handOver();
+                    ShimCgroup.join(o.shimCgroup(), Posix.getpid());
+                }
                 if (answer.writesAddressFile()) StartAction.writeAddress(bundle, answer.address());
             } catch (IOException | RuntimeException e) {
                 listener.close();
