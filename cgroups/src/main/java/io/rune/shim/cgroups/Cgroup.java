@@ -1,7 +1,8 @@
 package io.rune.shim.cgroups;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
+import io.rune.shim.api.Anys;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +65,11 @@ public sealed interface Cgroup permits V1Cgroup, V2Cgroup {
      * @throws CgroupNotFoundException the cgroup was removed
      * @throws IOException a file could not be read or parsed
      */
-    Message stats() throws IOException;
+    MessageLite stats() throws IOException;
 
-    /** {@link #stats()} packed for StatsResponse.stats. */
+    /** {@link #stats()} packed for StatsResponse.stats, under Go's type URL ("io.containerd.cgroups.v1.Metrics"). */
     default Any statsAny() throws IOException {
-        return MetricsAny.pack(stats());
+        return Anys.pack(stats());
     }
 
     /** Whether the cgroup directory (v1: any controller's) still exists. */

@@ -42,19 +42,23 @@ final class V1Blkio {
     }
 
     static void read(Path dir, CgroupRoot root, Metrics.Builder m) throws IOException {
-        BlkIOStat.Builder b = m.getBlkioBuilder(); // present (maybe empty) like Go's &BlkIOStat{}
-        boolean cfq = Files.exists(dir.resolve("blkio.io_serviced_recursive"));
-        Map<Long, String> devices = devices(root.partitions());
-        int size = 0;
-        if (cfq) {
-            for (Source s : CFQ) {
-                List<BlkIOEntry> entries = entries(dir.resolve(s.file()), devices);
-                s.add().accept(b, entries);
-                size += entries.size();
+        BlkIOStat.Builder b = BlkIOStat.newBuilder();
+        try {
+            boolean cfq = Files.exists(dir.resolve("blkio.io_serviced_recursive"));
+            Map<Long, String> devices = devices(root.partitions());
+            int size = 0;
+            if (cfq) {
+                for (Source s : CFQ) {
+                    List<BlkIOEntry> entries = entries(dir.resolve(s.file()), devices);
+                    s.add().accept(b, entries);
+                    size += entries.size();
+                }
             }
+            if (size > 0) return;
+            for (Source s : THROTTLE) s.add().accept(b, entries(dir.resolve(s.file()), devices));
+        } finally {
+            m.setBlkio(b); // present (maybe empty, or cut short by a missing file) like Go's &BlkIOStat{}
         }
-        if (size > 0) return;
-        for (Source s : THROTTLE) s.add().accept(b, entries(dir.resolve(s.file()), devices));
     }
 
     /**

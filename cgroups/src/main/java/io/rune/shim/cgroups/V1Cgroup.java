@@ -1,6 +1,9 @@
 package io.rune.shim.cgroups;
 
+import io.rune.shim.api.cgroups.v1.CPUStat;
+import io.rune.shim.api.cgroups.v1.CPUUsage;
 import io.rune.shim.api.cgroups.v1.Metrics;
+import io.rune.shim.api.cgroups.v1.Throttle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,8 +43,7 @@ public record V1Cgroup(CgroupRoot root, Map<String, Path> controllers) implement
     public Metrics stats() throws IOException {
         Metrics.Builder m = Metrics.newBuilder();
         // Go always sends cpu{usage{}, throttling{}}, even without cpu controllers
-        m.getCpuBuilder().getUsageBuilder();
-        m.getCpuBuilder().getThrottlingBuilder();
+        m.setCpu(CPUStat.newBuilder().setUsage(CPUUsage.getDefaultInstance()).setThrottling(Throttle.getDefaultInstance()));
         int present = 0;
         for (var e : controllers.entrySet()) {
             Path dir = e.getValue();

@@ -16,10 +16,11 @@ final class V1Cpu {
 
     static void readThrottling(Path dir, Metrics.Builder m) throws IOException {
         Map<String, Long> raw = CgroupFiles.readKV(dir.resolve("cpu.stat"));
-        var t = m.getCpuBuilder().getThrottlingBuilder();
+        var t = m.getCpu().getThrottling().toBuilder();
         if (raw.containsKey("nr_periods")) t.setPeriods(raw.get("nr_periods"));
         if (raw.containsKey("nr_throttled")) t.setThrottledPeriods(raw.get("nr_throttled"));
         if (raw.containsKey("throttled_time")) t.setThrottledTime(raw.get("throttled_time"));
+        m.setCpu(m.getCpu().toBuilder().setThrottling(t));
     }
 
     /** All or nothing, like Go: usage is set only when cpuacct.stat, .usage and .usage_percpu all read. */
@@ -35,12 +36,13 @@ final class V1Cpu {
         for (String f : CgroupFiles.read(percpuFile).trim().split("\\s+")) {
             if (!f.isEmpty()) perCpu.add(CgroupFiles.parseUint(f, percpuFile));
         }
-        m.getCpuBuilder().getUsageBuilder()
+        var usage = m.getCpu().getUsage().toBuilder()
                 .setTotal(total)
                 .setUser(ticksToNanos(raw.get("user")))
                 .setKernel(ticksToNanos(raw.get("system")))
                 .clearPerCpu()
                 .addAllPerCpu(perCpu);
+        m.setCpu(m.getCpu().toBuilder().setUsage(usage));
     }
 
     /** Unsigned 64-bit arithmetic with Go's wrap-around on overflow. */

@@ -1,6 +1,7 @@
 package io.rune.shim.cgroups;
 
 import io.rune.shim.api.cgroups.v1.MemoryEntry;
+import io.rune.shim.api.cgroups.v1.MemoryOomControl;
 import io.rune.shim.api.cgroups.v1.MemoryStat;
 import io.rune.shim.api.cgroups.v1.Metrics;
 import java.io.IOException;
@@ -13,25 +14,27 @@ final class V1Memory {
 
     static void read(Path dir, Metrics.Builder m) throws IOException {
         Map<String, Long> raw = CgroupFiles.readKV(dir.resolve("memory.stat"));
-        MemoryStat.Builder s = m.getMemoryBuilder();
-        // Go creates the four entries before reading them: they are present even when a file is missing
-        s.getUsageBuilder();
-        s.getSwapBuilder();
-        s.getKernelBuilder();
-        s.getKernelTcpBuilder();
+        MemoryStat.Builder s = MemoryStat.newBuilder();
         mapStat(raw, s);
+        // Go creates the four entries before reading them: they are present even when a file is missing
+        MemoryEntry.Builder usage = MemoryEntry.newBuilder(), swap = MemoryEntry.newBuilder(),
+                kernel = MemoryEntry.newBuilder(), kernelTcp = MemoryEntry.newBuilder();
+        try {
+            Map<String, Long> oom = CgroupFiles.readKV(dir.resolve("memory.oom_control"));
+            m.setMemoryOomControl(MemoryOomControl.newBuilder()
+                    .setOomKillDisable(oom.getOrDefault("oom_kill_disable", 0L))
+                    .setUnderOom(oom.getOrDefault("under_oom", 0L))
+                    .setOomKill(oom.getOrDefault("oom_kill", 0L)));
 
-        Map<String, Long> oom = CgroupFiles.readKV(dir.resolve("memory.oom_control"));
-        m.getMemoryOomControlBuilder()
-                .setOomKillDisable(oom.getOrDefault("oom_kill_disable", 0L))
-                .setUnderOom(oom.getOrDefault("under_oom", 0L))
-                .setOomKill(oom.getOrDefault("oom_kill", 0L));
-
-        // Go's order; a missing file (e.g. memsw without swap accounting) ends the memory reading here
-        entry(dir, "memory.", s.getUsageBuilder());
-        entry(dir, "memory.memsw.", s.getSwapBuilder());
-        entry(dir, "memory.kmem.", s.getKernelBuilder());
-        entry(dir, "memory.kmem.tcp.", s.getKernelTcpBuilder());
+            // Go's order; a missing file (e.g. memsw without swap accounting) ends the memory reading here
+            entry(dir, "memory.", usage);
+            entry(dir, "memory.memsw.", swap);
+            entry(dir, "memory.kmem.", kernel);
+            entry(dir, "memory.kmem.tcp.", kernelTcp);
+        } finally {
+            // what was read until then is kept, as Go keeps it (the caller skips a missing file)
+            m.setMemory(s.setUsage(usage).setSwap(swap).setKernel(kernel).setKernelTcp(kernelTcp));
+        }
     }
 
     private static void entry(Path dir, String prefix, MemoryEntry.Builder e) throws IOException {

@@ -2,7 +2,9 @@ package io.rune.shim.cgroups;
 
 import io.rune.shim.api.cgroups.v1.HugetlbStat;
 import io.rune.shim.api.cgroups.v1.Metrics;
+import io.rune.shim.api.cgroups.v1.PidsStat;
 import io.rune.shim.api.cgroups.v1.RdmaEntry;
+import io.rune.shim.api.cgroups.v1.RdmaStat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,7 @@ final class V1Misc {
         Path maxFile = dir.resolve("pids.max");
         String max = CgroupFiles.read(maxFile).trim();
         long limit = max.equals("max") ? 0 : CgroupFiles.parseUint(max, maxFile);
-        m.getPidsBuilder().setCurrent(current).setLimit(limit);
+        m.setPids(PidsStat.newBuilder().setCurrent(current).setLimit(limit));
     }
 
     /** One entry per huge page size of the host, named like the files: hugetlb.2MB.usage_in_bytes. */
@@ -37,7 +39,7 @@ final class V1Misc {
         String current = CgroupFiles.read(dir.resolve("rdma.current"));
         String max = CgroupFiles.read(dir.resolve("rdma.max"));
         if (current.split("\n", -1).length != max.split("\n", -1).length) return;
-        m.getRdmaBuilder().addAllCurrent(v1(RdmaLine.parse(current))).addAllLimit(v1(RdmaLine.parse(max)));
+        m.setRdma(RdmaStat.newBuilder().addAllCurrent(v1(RdmaLine.parse(current))).addAllLimit(v1(RdmaLine.parse(max))));
     }
 
     private static List<RdmaEntry> v1(List<RdmaLine> lines) {

@@ -1,8 +1,12 @@
 package io.rune.shim.cgroups;
 
 import io.rune.shim.api.cgroups.v2.CPUStat;
+import io.rune.shim.api.cgroups.v2.IOStat;
+import io.rune.shim.api.cgroups.v2.MemoryEvents;
 import io.rune.shim.api.cgroups.v2.MemoryStat;
 import io.rune.shim.api.cgroups.v2.Metrics;
+import io.rune.shim.api.cgroups.v2.PidsStat;
+import io.rune.shim.api.cgroups.v2.RdmaStat;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,24 +41,28 @@ final class V2Stats {
         }
 
         Metrics.Builder m = Metrics.newBuilder();
-        m.getPidsBuilder()
+        m.setPids(PidsStat.newBuilder()
                 .setCurrent(CgroupFiles.readUintOrMax(dir.resolve("pids.current")))
-                .setLimit(CgroupFiles.readUintOrMax(dir.resolve("pids.max")));
-        CPUStat.Builder cpu = m.getCpuBuilder()
+                .setLimit(CgroupFiles.readUintOrMax(dir.resolve("pids.max"))));
+        CPUStat.Builder cpu = CPUStat.newBuilder()
                 .setUsageUsec(v(out, "usage_usec")).setUserUsec(v(out, "user_usec"))
                 .setSystemUsec(v(out, "system_usec")).setNrPeriods(v(out, "nr_periods"))
                 .setNrThrottled(v(out, "nr_throttled")).setThrottledUsec(v(out, "throttled_usec"));
         V2Files.psi(dir.resolve("cpu.pressure")).ifPresent(cpu::setPsi);
-        memory(dir, out, m.getMemoryBuilder());
+        m.setCpu(cpu);
+        MemoryStat.Builder memory = MemoryStat.newBuilder();
+        memory(dir, out, memory);
+        m.setMemory(memory);
         if (!events.isEmpty()) {
-            m.getMemoryEventsBuilder().setLow(v(events, "low")).setHigh(v(events, "high"))
-                    .setMax(v(events, "max")).setOom(v(events, "oom")).setOomKill(v(events, "oom_kill"));
+            m.setMemoryEvents(MemoryEvents.newBuilder().setLow(v(events, "low")).setHigh(v(events, "high"))
+                    .setMax(v(events, "max")).setOom(v(events, "oom")).setOomKill(v(events, "oom_kill")));
         }
-        var io = m.getIoBuilder().addAllUsage(V2Files.io(dir.resolve("io.stat")));
+        IOStat.Builder io = IOStat.newBuilder().addAllUsage(V2Files.io(dir.resolve("io.stat")));
         V2Files.psi(dir.resolve("io.pressure")).ifPresent(io::setPsi);
-        m.getRdmaBuilder()
+        m.setIo(io);
+        m.setRdma(RdmaStat.newBuilder()
                 .addAllCurrent(V2Files.rdma(dir.resolve("rdma.current")))
-                .addAllLimit(V2Files.rdma(dir.resolve("rdma.max")));
+                .addAllLimit(V2Files.rdma(dir.resolve("rdma.max"))));
         m.addAllHugetlb(V2Files.hugetlb(dir));
         return m.build();
     }

@@ -1,7 +1,8 @@
 package io.rune.shim.e2e;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
+import io.rune.shim.api.Anys;
 
 /**
  * Checkpoint and restore options as containerd's Go client builds them (WithCheckpointImagePath,
@@ -36,7 +37,8 @@ final class GoClientOptions {
                 .setCriuImagePath(imagePath).setCriuWorkPath(workPath).build());
     }
 
-    private static Any any(String typeUrl, Message m) {
-        return Any.newBuilder().setTypeUrl(typeUrl).setValue(m.toByteString()).build();
+    /** Type URLs spelled out here, not taken from the shim's registry: the test states what Go sends. */
+    private static Any any(String typeUrl, MessageLite m) {
+        return Anys.pack(typeUrl, m);
     }
 }

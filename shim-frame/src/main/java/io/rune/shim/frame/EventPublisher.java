@@ -1,8 +1,8 @@
 package io.rune.shim.frame;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.Timestamp;
+import io.rune.shim.api.Anys;
 import io.rune.shim.api.events.Envelope;
 import io.rune.shim.api.events.ForwardRequest;
 import io.rune.shim.ttrpc.TtrpcClient;
@@ -49,13 +49,12 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Queues an event for containerd; never blocks (a full queue drops it, logged). */
-    public void publish(String topic, Message event) {
+    public void publish(String topic, MessageLite event) {
         Instant now = Instant.now();
         Envelope e = Envelope.newBuilder()
                 .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setNamespace(namespace).setTopic(topic)
-                .setEvent(Any.newBuilder().setTypeUrl(event.getDescriptorForType().getFullName())
-                        .setValue(event.toByteString()))
+                .setEvent(Anys.pack(event)) // type URL: the event's bare full name, as Go's typeurl
                 .build();
         if (closing || !queue.offer(e)) LOG.error("call=publish topic={} dropped: publisher closed or queue full", topic);
     }

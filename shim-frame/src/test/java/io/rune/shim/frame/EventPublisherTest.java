@@ -3,7 +3,9 @@ package io.rune.shim.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
+import io.rune.shim.api.Anys;
 import io.rune.shim.api.events.ForwardRequest;
 import io.rune.shim.api.events.TaskExit;
 import io.rune.shim.ttrpc.MethodHandler;
@@ -28,6 +30,7 @@ class EventPublisherTest {
     void eventsQueuedWhileContainerdIsAwayArriveInOrderWhenItIsBack(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("containerd.sock.ttrpc");
         List<String> topics = new CopyOnWriteArrayList<>();
+        List<Any> events = new CopyOnWriteArrayList<>();
         CountDownLatch both = new CountDownLatch(2);
         EventPublisher publisher = new EventPublisher(socket.toString(), "ns");
         publisher.publish("/tasks/exit", TaskExit.newBuilder().setContainerId("c1").setExitStatus(3).build());
@@ -41,6 +44,7 @@ class EventPublisherTest {
         TtrpcServer containerd = new TtrpcServer(ServiceRegistry.builder().add("containerd.services.events.ttrpc.v1.Events",
                 "Forward", MethodHandler.unary(ForwardRequest.parser(), (ctx, r) -> {
                     topics.add(r.getEnvelope().getTopic());
+                    events.add(r.getEnvelope().getEvent());
                     both.countDown();
                     return Empty.getDefaultInstance();
                 })).build());
@@ -49,6 +53,9 @@ class EventPublisherTest {
             assertTrue(both.await(10, TimeUnit.SECONDS), "both events delivered");
             long afterBack = (System.nanoTime() - back) / 1_000_000;
             assertEquals(List.of("/tasks/exit", "/tasks/delete"), topics);
+            // the type URL is the bare full name, as Go's typeurl writes it
+            assertEquals("containerd.events.TaskExit", events.get(0).getTypeUrl());
+            assertEquals(3, Anys.unpack(events.get(0), TaskExit.getDefaultInstance()).getExitStatus());
             // a functional bound, far above the 25 ms poll: no back-off of seconds once containerd is back
             assertTrue(afterBack < 1000, "delivered " + afterBack + " ms after containerd was back");
         } finally {

@@ -2,6 +2,7 @@ package io.rune.shim.task;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.rune.shim.api.Anys;
 import io.rune.shim.api.task.CheckpointTaskRequest;
 import io.rune.shim.runc.CheckpointOptions;
 import io.rune.shim.runc.RuneException;
@@ -54,7 +55,7 @@ final class Checkpoints {
     /** Rune options from the request; image path from the options, else the request's; work path defaults to the bundle's. */
     static CheckpointOptions options(CheckpointTaskRequest r, String defaultWork) {
         Any any = r.hasOptions() ? r.getOptions() : Any.getDefaultInstance();
-        String type = OptionsDecoder.typeName(any.getTypeUrl());
+        String type = Anys.typeName(any.getTypeUrl());
         try {
             return switch (type) {
                 case "" -> new CheckpointOptions(r.getPath(), defaultWork, "", true, false, false, false, false,

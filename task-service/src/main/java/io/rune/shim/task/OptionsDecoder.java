@@ -2,6 +2,7 @@ package io.rune.shim.task;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.rune.shim.api.Anys;
 import io.rune.shim.api.cri.Options;
 import io.rune.shim.api.runc.legacy.CreateOptions;
 import io.rune.shim.api.runc.legacy.RuncOptions;
@@ -24,15 +25,9 @@ public final class OptionsDecoder {
 
     private OptionsDecoder() {}
 
-    /** Message name of a type URL: typeurl v2 accepts any "prefix/Name". */
-    static String typeName(String typeUrl) {
-        int slash = typeUrl.lastIndexOf('/');
-        return slash < 0 ? typeUrl : typeUrl.substring(slash + 1);
-    }
-
     public static RuntimeOptions decode(Any any) {
         if (any == null || any.getTypeUrl().isEmpty()) return RuntimeOptions.DEFAULTS;
-        String name = typeName(any.getTypeUrl());
+        String name = Anys.typeName(any.getTypeUrl()); // typeurl v2 accepts any "prefix/Name"
         try {
             return switch (name) {
                 case RUNC_V1 -> fromRuncV1(io.rune.shim.api.runc.Options.parseFrom(any.getValue()));

@@ -1,7 +1,7 @@
 package io.rune.shim.task;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
+import io.rune.shim.api.Anys;
 import io.rune.shim.api.runc.ProcessDetails;
 import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.ProcessInfo;
@@ -127,8 +127,7 @@ public final class TaskService {
             ProcessInfo.Builder info = ProcessInfo.newBuilder().setPid(pid);
             for (ExecProcess e : c.execs()) {
                 if (e.pid == pid) {
-                    info.setInfo(Any.newBuilder().setTypeUrl("containerd.runc.v1.ProcessDetails")
-                            .setValue(ProcessDetails.newBuilder().setExecId(e.execId).build().toByteString()));
+                    info.setInfo(Anys.pack(ProcessDetails.newBuilder().setExecId(e.execId).build()));
                 }
             }
             b.addProcesses(info);

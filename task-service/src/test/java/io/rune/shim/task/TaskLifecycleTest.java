@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
 import io.rune.shim.api.events.TaskExit;
 import io.rune.shim.api.task.*;
 import io.rune.shim.api.types.Status;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskLifecycleTest {
     private final FakeRune rune = new FakeRune();
     private final List<String> topics = new ArrayList<>();
-    private final List<Message> events = new ArrayList<>();
+    private final List<MessageLite> events = new ArrayList<>();
     private final CountDownLatch lastGone = new CountDownLatch(1);
     /** Own threads: the common pool may have one thread only (two cores), and these calls block. */
     private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
@@ -43,7 +43,7 @@ class TaskLifecycleTest {
         }), this::record, lastGone::countDown);
     }
 
-    private synchronized void record(String topic, Message event) {
+    private synchronized void record(String topic, MessageLite event) {
         topics.add(topic);
         events.add(event);
     }
