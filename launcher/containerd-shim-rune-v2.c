@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -466,6 +467,15 @@ static int fast_delete(const struct flags *f) {
 
 /* ------------------------------------------------------------------ the JVM */
 
+/* A spare daemon boots and rehearses ahead of need: at nice 10 (inherited by every JVM thread) it
+ * yields the CPU to the containers being started meanwhile; the start that adopts it sets its threads
+ * back to 0 (docs/launcher.md). Best effort: a failure leaves the priority as it was. */
+#define SPARE_ACTION "spare"
+#define SPARE_NICE 10
+static void spare_priority(const struct flags *f) {
+    if (strcmp(f->action, SPARE_ACTION) == 0) (void)setpriority(PRIO_PROCESS, 0, SPARE_NICE);
+}
+
 _Noreturn static void exec_jvm(int argc, char *argv[]) {
     static char opts[] = LAUNCHER_JVM_OPTS;
     char *av[sizeof opts + 5 + (size_t)argc];
@@ -520,6 +530,7 @@ int main(int argc, char *argv[]) {
          * spare still starting (docs/launcher.md) */
         if (del && fast_delete(&f) == 0) return 0;
         if (start || del) try_daemon(argc, argv, &f, &in);
+        spare_priority(&f);
     }
     if (in.read && replay_stdin(&in) != 0) {
         fprintf(stderr, "containerd-shim-rune-v2: cannot replay stdin: %s\n", strerror(errno));

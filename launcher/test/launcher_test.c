@@ -269,6 +269,25 @@ static void test_replay(void) {
     CHECK(same(back, n, data, 1010));
 }
 
+/* the spare action lowers the launcher's (and so the JVM's) priority; no other action does */
+static void test_spare_priority(void) {
+    const char *lines[] = {"-namespace ns -address /a spare", "-namespace ns -address /a start", "-namespace ns -address /a delete"};
+    int expect[] = {SPARE_NICE, 0, 0};
+    for (int k = 0; k < 3; k++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            struct flags f;
+            if (setpriority(PRIO_PROCESS, 0, 0) != 0 || parse(lines[k], &f) != 0) _exit(2);
+            spare_priority(&f);
+            errno = 0;
+            int nice = getpriority(PRIO_PROCESS, 0);
+            _exit(errno == 0 && nice == expect[k] ? 0 : 1);
+        }
+        int st = -1;
+        CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+}
+
 /* a server in a child process: sends `reply` (len bytes) after reading the request, then exits */
 static pid_t serve(const char *path, uid_t uid, const void *reply, size_t len) {
     int ready[2];
@@ -336,6 +355,7 @@ int main(void) {
     test_delete_response();
     test_bundle_files();
     test_replay();
+    test_spare_priority();
     test_daemon_exchange();
     printf("launcher-test: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

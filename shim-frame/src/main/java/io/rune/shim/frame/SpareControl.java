@@ -2,6 +2,7 @@ package io.rune.shim.frame;
 
 import io.rune.shim.api.Identifiers;
 import io.rune.shim.sys.Posix;
+import io.rune.shim.sys.ThreadNice;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
@@ -84,13 +85,43 @@ final class SpareControl implements ControlServer.Handler {
         Path cwd = Path.of(r.cwd());
         try {
             return switch (f.action()) {
-                case "start" -> start(f, cwd, r.stdin(), r.env());
+                case "start" -> foreground(() -> start(f, cwd, r.stdin(), r.env()));
                 case "delete" -> delete(f, cwd);
                 default -> ControlCodec.Response.NOT_HANDLED;
             };
         } catch (Exception e) {
             LOG.warn("id={} call=spare-{} failed: {}", f.id(), f.action(), e.toString());
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private interface Answer {
+        ControlCodec.Response get() throws Exception;
+    }
+
+    /**
+     * Answers a start at normal priority: a spare runs niced (the launcher starts it at nice 10 so
+     * its boot and rehearsal yield to containers being started), the daemon it becomes does not.
+     * Not adopted (a join, another scope), it goes back to its spare's priority.
+     */
+    private ControlCodec.Response foreground(Answer a) throws Exception {
+        int spareNice = 0;
+        try {
+            spareNice = ThreadNice.current();
+            if (spareNice != 0) ThreadNice.setAll(0);
+        } catch (IOException | RuntimeException e) {
+            LOG.info("call=spare priority unchanged: {}", e.getMessage());
+        }
+        try {
+            return a.get();
+        } finally {
+            if (spareNice != 0 && !adopted()) {
+                try {
+                    ThreadNice.setAll(spareNice);
+                } catch (IOException | RuntimeException e) {
+                    LOG.info("call=spare priority not restored: {}", e.getMessage());
+                }
+            }
         }
     }
 
@@ -119,9 +150,13 @@ final class SpareControl implements ControlServer.Handler {
             try {
                 // the next spare takes the control socket (fd 0) before this one stops answering on it
                 if (o.shimCgroup().isEmpty()) {
-                    // after the answer: posix_spawn returns only once the child has exec'd, which on a
-                    // busy node (back-to-back starts) kept containerd waiting 20-65 ms
-                    Thread.ofPlatform().name("spare-handover").start(this::handOver);
+                    // The next spare is spawned after the answer: posix_spawn returns only once the child
+                    // has exec'd, which on a busy node (back-to-back starts) kept containerd waiting 20-65
+                    // ms. This spare stops accepting now, so a start arriving meanwhile waits in the
+                    // socket's backlog for the next spare instead of being turned away.
+                    int control = Posix.dup(0);
+                    server.close(false);
+                    Thread.ofPlatform().name("spare-handover").start(() -> handOverFrom(control));
                 } else {
                     // the next spare must be spawned before this process joins the pod's cgroup (a child
                     // is born in its parent's), and a failed join must fail the start as in the Go shim
@@ -141,6 +176,20 @@ final class SpareControl implements ControlServer.Handler {
             adoptedFlag = true;
             notifyAll();
             return ControlCodec.Response.of(0, answer.text().getBytes(StandardCharsets.UTF_8), "");
+        }
+    }
+
+    /** Starts the next spare on the control socket (a copy of it, closed here after the spawn). */
+    private void handOverFrom(int control) {
+        try {
+            SpareSpawn.spawn(manager.relaunch(), own, control, controlInode, idle, env);
+        } catch (IOException | RuntimeException e) {
+            // no spare after this one: launchers must not queue on a socket nobody accepts on; the next
+            // start takes the cold path and makes a new spare
+            LOG.warn("call=spare next spare not started: {}", e.getMessage());
+            removeControlIfOurs();
+        } finally {
+            Posix.closeQuietly(control);
         }
     }
 
@@ -196,13 +245,24 @@ final class SpareControl implements ControlServer.Handler {
 
     /** Closes the control socket, removing its file only when it is still the one this spare was handed. */
     private void closeControl() {
-        boolean ours;
+        server.close(controlIsOurs());
+    }
+
+    private void removeControlIfOurs() {
+        if (!controlIsOurs()) return;
         try {
-            ours = SpareSpawn.inode(controlPath) == controlInode;
+            Files.deleteIfExists(controlPath);
         } catch (IOException e) {
-            ours = false; // gone already
+            LOG.warn("call=spare remove {}: {}", controlPath, e.getMessage());
         }
-        server.close(ours);
+    }
+
+    private boolean controlIsOurs() {
+        try {
+            return SpareSpawn.inode(controlPath) == controlInode;
+        } catch (IOException e) {
+            return false; // gone already
+        }
     }
 
     private boolean sameEnvironment(Map<String, String> requestEnv) {
