@@ -47,9 +47,18 @@ class TaskEventsTest extends E2eTestBase {
         return new Observed(id, r.timedOut() ? -1 : r.exitCode(), evs, EventNormalizer.normalize(evs, id));
     }
 
-    private List<Executable> absolute(String who, Observed o, int code) {
+    /**
+     * @param deleteMayBeLost the reference under containerd 2.x: its runc shim can exit before it
+     *                        forwards the /tasks/delete it queued ({@link #comparable}); ours never may
+     */
+    private List<Executable> absolute(String who, Observed o, int code, boolean deleteMayBeLost) {
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertEquals(code, o.exit(), who + ": ctr run --rm exit code"));
+        List<String> withoutDelete = LIFECYCLE.subList(0, LIFECYCLE.size() - 1);
+        if (deleteMayBeLost && o.topics().equals(withoutDelete)) {
+            System.err.println("[e2e] " + who + ": no /tasks/delete (the 2.x runc shim's known loss)");
+            return checks;
+        }
         checks.add(() -> assertEquals(LIFECYCLE, o.topics(), who + ": task event topics in receipt order"));
         if (!o.topics().equals(LIFECYCLE)) {
             return checks;
@@ -78,9 +87,11 @@ class TaskEventsTest extends E2eTestBase {
     void lifecycleEventsMatchReference(int code) {
         Sides<Observed> s = Sides.run(ref, ut, rt -> observe(rt, code));
         List<Executable> checks = new ArrayList<>();
-        checks.addAll(absolute("reference", s.ref(), code));
-        checks.addAll(absolute("under test", s.ut(), code));
-        checks.add(() -> assertEquals(s.ref().normalized(), s.ut().normalized(), "normalized task events differ from reference"));
+        boolean v2 = ctd.config().containerd().version().atLeast2();
+        checks.addAll(absolute("reference", s.ref(), code, v2));
+        checks.addAll(absolute("under test", s.ut(), code, false));
+        checks.add(() -> assertEquals(comparable(ref, s.ref().normalized()), comparable(ut, s.ut().normalized()),
+                "normalized task events differ from reference"));
         assertAll(checks);
     }
 }

@@ -58,9 +58,17 @@ final class Training {
 
     private Training() {}
 
+    /**
+     * Rounds of the training run. The AOT cache keeps the JIT's profiles and the list of methods it
+     * compiled, and every later JVM compiles those at start-up (JEP 515): one round leaves the
+     * per-call code (frames, messages, JSON, the rune calls) below the compile thresholds, so a young
+     * daemon (every group-scope container's) would run its first Create and execs interpreted.
+     */
+    static final int ROUNDS = 8;
+
     static void run() throws Exception {
         Logging.configure(false, "train", RuneShim.RUNTIME);
-        rehearse(Duration.ofMillis(600), () -> false);
+        for (int i = 0; i < ROUNDS; i++) rehearse(Duration.ofMillis(600), () -> false);
     }
 
     /**
