@@ -179,6 +179,11 @@ class ExecTest extends E2eTestBase {
         if (r.exitCode() == 0 && r.stdout().equals(expectedOut)) {
             return "ok";
         }
+        if (r.exitCode() == 0 && r.stdout().isEmpty()) {
+            // it ran, but the container's end closed its stdio before ctr read the line (seen once with
+            // the Go shim on 1.6)
+            return "output-lost";
+        }
         if (r.exitCode() == 137) {
             return "killed";
         }
@@ -195,7 +200,7 @@ class ExecTest extends E2eTestBase {
         return "other: exit " + r.exitCode() + " " + r.stdout().strip() + " " + r.stderr().strip().replaceAll("time=\"[^\"]*\"", "");
     }
 
-    static final Set<String> ALLOWED = Set.of("ok", "killed", "stopped", "exec-failed", "init-exited");
+    static final Set<String> ALLOWED = Set.of("ok", "output-lost", "killed", "stopped", "exec-failed", "init-exited");
 
     /**
      * Outcomes of the execs by delay (ms after {@code ctr run -d} returned), merged over the rounds, plus
