@@ -353,14 +353,7 @@ final class TomlParser {
         while (true) {
             if (pos >= text.length()) throw errorAt(start, "unterminated multi-line string");
             char c = text.charAt(pos);
-            if (c == '"' && text.startsWith("\"\"\"", pos)) {
-                // up to two quotes may directly precede the closing three
-                int quotes = 3;
-                while (quotes < 5 && peekAt(pos + quotes) == '"') quotes++;
-                sb.append("\"\"", 0, quotes - 3);
-                pos += quotes;
-                return sb.toString();
-            }
+            if (closesMultiLine('"', sb)) return sb.toString();
             if (c == '\\') {
                 int p = pos + 1;
                 while (p < text.length() && (text.charAt(p) == ' ' || text.charAt(p) == '\t')) p++;
@@ -374,16 +367,8 @@ final class TomlParser {
                     continue;
                 }
                 escape(sb);
-            } else if (c == '\n') {
-                sb.append('\n');
-                pos++;
-            } else if (c == '\r' && peekAt(pos + 1) == '\n') {
-                sb.append('\n');
-                pos += 2;
             } else {
-                checkStringChar(c);
-                sb.append(c);
-                pos++;
+                appendMultiLineChar(c, sb);
             }
         }
     }
@@ -410,24 +395,36 @@ final class TomlParser {
         while (true) {
             if (pos >= text.length()) throw errorAt(start, "unterminated multi-line string");
             char c = text.charAt(pos);
-            if (c == '\'' && text.startsWith("'''", pos)) {
-                int quotes = 3;
-                while (quotes < 5 && peekAt(pos + quotes) == '\'') quotes++;
-                sb.append("''", 0, quotes - 3);
-                pos += quotes;
-                return sb.toString();
-            }
-            if (c == '\n') {
-                sb.append('\n');
-                pos++;
-            } else if (c == '\r' && peekAt(pos + 1) == '\n') {
-                sb.append('\n');
-                pos += 2;
-            } else {
-                checkStringChar(c);
-                sb.append(c);
-                pos++;
-            }
+            if (closesMultiLine('\'', sb)) return sb.toString();
+            appendMultiLineChar(c, sb);
+        }
+    }
+
+    /**
+     * At {@code pos}: whether three {@code quote}s close the multi-line string. Up to two more quotes
+     * directly before the closing three belong to the content; they are appended and all are consumed.
+     */
+    private boolean closesMultiLine(char quote, StringBuilder sb) {
+        if (peek() != quote || peekAt(pos + 1) != quote || peekAt(pos + 2) != quote) return false;
+        int quotes = 3;
+        while (quotes < 5 && peekAt(pos + quotes) == quote) quotes++;
+        for (int i = 3; i < quotes; i++) sb.append(quote);
+        pos += quotes;
+        return true;
+    }
+
+    /** One character of a multi-line string's content: a newline (CRLF counts as one) or a plain character. */
+    private void appendMultiLineChar(char c, StringBuilder sb) throws FormatException {
+        if (c == '\n') {
+            sb.append('\n');
+            pos++;
+        } else if (c == '\r' && peekAt(pos + 1) == '\n') {
+            sb.append('\n');
+            pos += 2;
+        } else {
+            checkStringChar(c);
+            sb.append(c);
+            pos++;
         }
     }
 

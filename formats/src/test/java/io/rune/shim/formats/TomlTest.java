@@ -78,6 +78,11 @@ class TomlTest {
                 Toml.parse("s = \"\"\"\"This,\" she said, \"is just a pointless statement.\"\"\"\"").getString("s", null));
         assertEquals("first\n  second \\n raw\n", Toml.parse("s = '''\nfirst\n  second \\n raw\n'''").getString("s", null));
         assertEquals("'quoted'", Toml.parse("s = ''''quoted''''").getString("s", null));
+        // up to two quotes right before the closing three are content, in both multi-line kinds
+        assertEquals("\"quoted\"", Toml.parse("s = \"\"\"\"quoted\"\"\"\"").getString("s", null));
+        assertEquals("a\"\"", Toml.parse("s = \"\"\"a\"\"\"\"\"").getString("s", null));
+        assertEquals("b''", Toml.parse("s = '''b'''''").getString("s", null));
+        assertEquals("x\ny", Toml.parse("s = \"\"\"\r\nx\r\ny\"\"\"").getString("s", null));
         assertEquals("with\ttab", Toml.parse("s = 'with\ttab'").getString("s", null));
     }
 
