@@ -148,19 +148,18 @@ final class SpareControl implements ControlServer.Handler {
                 return started(bundle, answer);
             }
             try {
-                // the next spare takes the control socket (fd 0) before this one stops answering on it
+                // This spare stops accepting now, so a start arriving meanwhile waits in the socket's
+                // backlog for the next spare, which gets a copy of the control socket (fd 0).
+                int control = Posix.dup(0);
+                server.close(false);
                 if (o.shimCgroup().isEmpty()) {
-                    // The next spare is spawned after the answer: posix_spawn returns only once the child
-                    // has exec'd, which on a busy node (back-to-back starts) kept containerd waiting 20-65
-                    // ms. This spare stops accepting now, so a start arriving meanwhile waits in the
-                    // socket's backlog for the next spare instead of being turned away.
-                    int control = Posix.dup(0);
-                    server.close(false);
+                    // spawned after the answer: posix_spawn returns only once the child has exec'd, which
+                    // on a busy node (back-to-back starts) kept containerd waiting 20-65 ms
                     Thread.ofPlatform().name("spare-handover").start(() -> handOverFrom(control));
                 } else {
                     // the next spare must be spawned before this process joins the pod's cgroup (a child
                     // is born in its parent's), and a failed join must fail the start as in the Go shim
-                    handOver();
+                    handOverFrom(control);
                     ShimCgroup.join(o.shimCgroup(), Posix.getpid());
                 }
                 if (answer.writesAddressFile()) StartAction.writeAddress(bundle, answer.address());
@@ -190,18 +189,6 @@ final class SpareControl implements ControlServer.Handler {
             removeControlIfOurs();
         } finally {
             Posix.closeQuietly(control);
-        }
-    }
-
-    /** Starts the next spare on the control socket, then stops accepting on it here. */
-    private void handOver() {
-        try {
-            SpareSpawn.spawn(manager.relaunch(), own, 0, controlInode, idle, env);
-            server.close(false);
-        } catch (IOException | RuntimeException e) {
-            // no spare after this one: the next start takes the cold path and makes a new one
-            LOG.warn("call=spare next spare not started: {}", e.getMessage());
-            closeControl();
         }
     }
 
