@@ -42,6 +42,9 @@ final class SpareControl implements ControlServer.Handler {
     private final Duration idle;
     private final Map<String, String> env;
     private ControlServer server;
+    /** The spare behind this one (spawned once this one serves); null: none yet, or it could not start. */
+    private Understudy understudy;
+    private long understudySpawnNanos;
     private State state = State.WAITING;
     private Adoption adoption;
     private long lastActivity = System.nanoTime();
@@ -62,8 +65,43 @@ final class SpareControl implements ControlServer.Handler {
         return adoptedFlag;
     }
 
+    /**
+     * This spare accepts on the control socket now (at once, or an understudy once cued): its idle
+     * time starts, and its own understudy is spawned (under the lock: a start arriving meanwhile
+     * waits for the spawn, and then cues it).
+     */
     synchronized void serving(ControlServer server) {
         this.server = server;
+        lastActivity = System.nanoTime();
+        if (state != State.WAITING) return;
+        long t0 = System.nanoTime();
+        int control = -1, nice = 0;
+        try {
+            // at nice 0 for the spawn: posix_spawn waits for the child's exec, and a niced child on a
+            // node busy starting containers got there 50-70 ms late (the launcher nices the new spare)
+            nice = ThreadNice.current();
+            if (nice != 0) ThreadNice.set(0, 0);
+            control = Posix.dup(0);
+            understudy = Understudy.spawn(manager.relaunch(), own, control, controlInode, idle, env);
+            understudySpawnNanos = System.nanoTime() - t0;
+        } catch (IOException | RuntimeException e) {
+            // adoption then spawns the next spare itself, as without an understudy
+            LOG.info("call=spare no understudy: {}", e.getMessage());
+        } finally {
+            Posix.closeQuietly(control);
+            if (nice != 0) {
+                try {
+                    ThreadNice.set(0, nice);
+                } catch (IOException e) {
+                    LOG.info("call=spare priority not restored: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** What the adoption log tells of the understudy: its pid and how long its spawn took. */
+    synchronized String understudyText() {
+        return understudy == null ? "none" : "pid " + understudy.pid() + " spawned in " + understudySpawnNanos / 1_000_000 + " ms";
     }
 
     @Override
@@ -147,25 +185,36 @@ final class SpareControl implements ControlServer.Handler {
                 // a cold start of the same group bound it meanwhile: join that daemon
                 return started(bundle, answer);
             }
+            boolean handedOver = false;
             try {
                 // This spare stops accepting now, so a start arriving meanwhile waits in the socket's
-                // backlog for the next spare, which gets a copy of the control socket (fd 0).
+                // backlog for the next spare: the understudy, warm and cued, or one spawned here with a
+                // copy of the control socket (fd 0).
                 int control = Posix.dup(0);
                 server.close(false);
-                if (o.shimCgroup().isEmpty()) {
+                handedOver = true;
+                if (understudy != null && understudy.cue()) {
+                    Posix.closeQuietly(control);
+                } else if (o.shimCgroup().isEmpty()) {
                     // spawned after the answer: posix_spawn returns only once the child has exec'd, which
                     // on a busy node (back-to-back starts) kept containerd waiting 20-65 ms
                     Thread.ofPlatform().name("spare-handover").start(() -> handOverFrom(control));
                 } else {
                     // the next spare must be spawned before this process joins the pod's cgroup (a child
-                    // is born in its parent's), and a failed join must fail the start as in the Go shim
+                    // is born in its parent's)
                     handOverFrom(control);
-                    ShimCgroup.join(o.shimCgroup(), Posix.getpid());
                 }
+                // a failed join fails the start, as in the Go shim
+                if (!o.shimCgroup().isEmpty()) ShimCgroup.join(o.shimCgroup(), Posix.getpid());
                 if (answer.writesAddressFile()) StartAction.writeAddress(bundle, answer.address());
             } catch (IOException | RuntimeException e) {
                 listener.close();
                 Files.deleteIfExists(socket);
+                if (handedOver) {
+                    // the control socket is the next spare's now: this process leaves without touching it
+                    state = State.RETIRED;
+                    notifyAll();
+                }
                 throw e;
             }
             Flags daemonFlags = new Flags(f.namespace(), f.address(), f.publishBinary(), f.id(), f.bundle(),
@@ -181,7 +230,7 @@ final class SpareControl implements ControlServer.Handler {
     /** Starts the next spare on the control socket (a copy of it, closed here after the spawn). */
     private void handOverFrom(int control) {
         try {
-            SpareSpawn.spawn(manager.relaunch(), own, control, controlInode, idle, env);
+            SpareSpawn.spawn(manager.relaunch(), own, control, controlInode, idle, env, -1);
         } catch (IOException | RuntimeException e) {
             // no spare after this one: launchers must not queue on a socket nobody accepts on; the next
             // start takes the cold path and makes a new spare
@@ -227,12 +276,16 @@ final class SpareControl implements ControlServer.Handler {
     private void retireLocked() {
         state = State.RETIRED;
         closeControl();
+        if (understudy != null) understudy.dismiss();
         notifyAll();
     }
 
-    /** Closes the control socket, removing its file only when it is still the one this spare was handed. */
+    /**
+     * Closes the control socket, removing its file only when it is still the one this spare was
+     * handed. An understudy not yet cued has nothing to close: the socket is its spare's.
+     */
     private void closeControl() {
-        server.close(controlIsOurs());
+        if (server != null) server.close(controlIsOurs());
     }
 
     private void removeControlIfOurs() {

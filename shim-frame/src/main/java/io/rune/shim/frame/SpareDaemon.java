@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code spare}: a daemon started ahead of need (docs/launcher.md, "Spare daemons"). It warms up
  * (classes, native links, message descriptors), then waits on the control socket it was handed as
  * fd 0. The start of a new group adopts it: it becomes that group's daemon, exactly as if {@code
- * start} had spawned it, and a new spare takes its place. Unused for its idle time, it exits.
+ * start} had spawned it, and its {@link Understudy}, warm by then, takes its place. Unused for its
+ * idle time, it exits, and its understudy with it.
  */
 final class SpareDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(SpareDaemon.class);
@@ -44,11 +45,10 @@ final class SpareDaemon {
         });
         Path controlPath = ControlSocket.path(flags.address(), flags.namespace());
         SpareControl spare = new SpareControl(flags, manager, controlPath, inode, idle, System.getenv());
-        spare.serving(ControlServer.serve(control, controlPath, spare, PeerCheck.sameUser(), manager.name()));
         // SIGTERM to a waiting spare: leave as an idle one does, control socket removed if still its own
         Runtime.getRuntime().addShutdownHook(new Thread(spare::retire, "spare-retire"));
         long ready = System.nanoTime();
-        // ready at once; the rehearsal runs while the spare waits, and stops when a group adopts it
+        // the rehearsal runs while the spare waits, and stops when a group adopts it
         Thread.ofPlatform().name("rehearsal").daemon(true).start(() -> {
             try {
                 warm.join();
@@ -59,6 +59,19 @@ final class SpareDaemon {
                 LOG.warn("call=spare rehearsal failed (serving anyway): {}", e.toString());
             }
         });
+        String cue = System.getenv(Understudy.CUE_VARIABLE);
+        if (cue != null && !cue.isEmpty()) {
+            // an understudy serves once the spare before it is adopted or gone (Understudy)
+            Understudy.Cue c = Understudy.await(Integer.parseInt(cue));
+            if (c == Understudy.Cue.RETIRE) {
+                spare.retire();
+                return;
+            }
+            LOG.debug("call=spare takes the control socket over ({}) {} ms after it was ready", c,
+                    (System.nanoTime() - ready) / 1_000_000);
+        }
+        long serving = System.nanoTime();
+        spare.serving(ControlServer.serve(control, controlPath, spare, PeerCheck.sameUser(), manager.name()));
         SpareControl.Adoption a = spare.awaitAdoption();
         if (a == null) return;
         long adopted = System.nanoTime();
@@ -66,9 +79,10 @@ final class SpareDaemon {
         LogFifo.redirectStderr(a.bundle());
         Logging.configure(a.flags().debug(), a.flags().namespace(), manager.name());
         showAsDaemon(manager, a.flags());
-        LOG.info("id={} call=spare adopted for the group of socket {} (spare ready {} ms after main, adopted {} ms after; "
-                        + "start answered in {} ms)", a.flags().id(), a.flags().socket(), (ready - started) / 1_000_000,
-                (adopted - ready) / 1_000_000, a.tookNanos() / 1_000_000);
+        LOG.info("id={} call=spare adopted for the group of socket {} (spare ready {} ms after main, serving {} ms after, "
+                        + "adopted {} ms after that; start answered in {} ms; understudy {})", a.flags().id(), a.flags().socket(),
+                (ready - started) / 1_000_000, (serving - ready) / 1_000_000, (adopted - serving) / 1_000_000,
+                a.tookNanos() / 1_000_000, spare.understudyText());
         try {
             // as a daemon that start spawned in the bundle: children without a cwd of their own (a binary:// logger) get it
             Posix.chdir(a.bundle().toString());

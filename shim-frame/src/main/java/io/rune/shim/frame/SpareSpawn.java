@@ -46,7 +46,7 @@ final class SpareSpawn {
             Files.deleteIfExists(control); // stale: nobody listens
             fd = UnixListener.listen(control.toString(), 256);
             Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("rw-------"));
-            int pid = spawn(relaunch, flags, fd, inode(control), idle, System.getenv());
+            int pid = spawn(relaunch, flags, fd, inode(control), idle, System.getenv(), -1);
             LOG.info("id={} call=spare started pid={} control={}", flags.id(), pid, control);
         } catch (IOException | RuntimeException e) {
             LOG.warn("id={} call=spare not started: {}", flags.id(), e.getMessage());
@@ -77,10 +77,11 @@ final class SpareSpawn {
     /**
      * @param controlFd the listening control socket (becomes the spare's fd 0)
      * @param env       the environment containerd gave the shim (the shim's own variables are replaced)
+     * @param cueFd     an understudy's cue pipe (becomes its fd 3, {@link Understudy}); -1: a spare that serves at once
      * @return the spare's pid
      */
-    static int spawn(Relaunch relaunch, Flags flags, int controlFd, long inode, Duration idle, Map<String, String> env)
-            throws IOException {
+    static int spawn(Relaunch relaunch, Flags flags, int controlFd, long inode, Duration idle, Map<String, String> env,
+                     int cueFd) throws IOException {
         List<String> argv = new ArrayList<>(Launcher.command(relaunch));
         argv.addAll(List.of("-namespace", flags.namespace(), "-address", flags.address()));
         if (flags.debug()) argv.add("-debug");
@@ -91,14 +92,18 @@ final class SpareSpawn {
         });
         vars.add(INODE_VARIABLE + "=" + inode);
         vars.add(IDLE_VARIABLE + "=" + idle.toMillis() + "ms");
+        List<FdAction> fds = new ArrayList<>(List.of(new FdAction.Dup(controlFd, 0), FdAction.devNull(1), FdAction.devNull(2)));
+        if (cueFd >= 0) {
+            fds.add(new FdAction.Dup(cueFd, Understudy.CUE_FD));
+            vars.add(Understudy.CUE_VARIABLE + "=" + Understudy.CUE_FD);
+        }
         // cwd "/": a spare belongs to no bundle until it adopts one; own process group, as the daemon
-        return Spawner.spawn(new SpawnRequest(argv, vars, "/",
-                List.of(new FdAction.Dup(controlFd, 0), FdAction.devNull(1), FdAction.devNull(2)), true, false));
+        return Spawner.spawn(new SpawnRequest(argv, vars, "/", fds, true, false));
     }
 
     /** Variables the shim sets for its own processes, which never count as containerd's environment. */
     static boolean ownVariable(String name) {
         return name.equals(Daemon.SCOPE_VARIABLE) || name.equals(Daemon.LINGER_VARIABLE) || name.equals(INODE_VARIABLE)
-                || name.equals(IDLE_VARIABLE);
+                || name.equals(IDLE_VARIABLE) || name.equals(Understudy.CUE_VARIABLE);
     }
 }

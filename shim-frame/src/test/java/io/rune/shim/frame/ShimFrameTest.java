@@ -137,15 +137,18 @@ class ShimFrameTest {
     /**
      * Spare daemons (docs/launcher.md): the first group's daemon starts a spare on the control socket;
      * a forwarded start of a new group adopts it (the group's daemon is the spare's process, which
-     * ps then shows with the group's flags) and a new spare takes the control socket over; a start
-     * of a group whose daemon runs gets its address; idle spares leave and remove the control socket.
+     * ps then shows with the group's flags) and its understudy, started before the adoption, takes
+     * the control socket over and is adopted by the next new group; a start of a group whose daemon
+     * runs gets its address; idle spares leave (the understudy with its spare) and remove the control
+     * socket.
      */
     @Test
     void aSpareBecomesTheNextGroupsDaemonAndHandsTheControlSocketOn(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Posix.geteuid() == 0, "start binds under /run/containerd/s");
         String containerd = dir.resolve("containerd.sock").toString();
         Path control = ControlSocket.path(containerd, "ns");
-        Path b1 = bundle(dir, "b1", "g1"), b2 = bundle(dir, "b2", "g2"), b3 = bundle(dir, "b3", "g1");
+        Path b1 = bundle(dir, "b1", "g1"), b2 = bundle(dir, "b2", "g2"), b3 = bundle(dir, "b3", "g1"),
+                b4 = bundle(dir, "b4", "g3");
         CommandResult r = shim(b1, "spare".getBytes(), "-namespace", "ns", "-address", containerd, "-id", "c1", "start");
         assertEquals(0, r.status(), r.stderrText());
         List<TtrpcClient> clients = new ArrayList<>();
@@ -153,6 +156,9 @@ class ShimFrameTest {
             clients.add(TtrpcClient.connect(r.stdoutText()));
             String first = hello(clients.get(0));
             assertTrue(first.startsWith("hello c1 from "), first);
+            // the spare on the control socket and, once it serves and rehearsed, its understudy
+            Map<Boolean, List<Long>> spares = awaitSpares(containerd, 2);
+            long head = spares.get(false).getFirst(), understudy = spares.get(true).getFirst();
 
             ControlCodec.Response adopted = forwardedStart(control, containerd, "c2", b2);
             assertTrue(adopted.handled(), "the spare answers the start of a new group");
@@ -164,6 +170,7 @@ class ShimFrameTest {
             String second = hello(clients.get(1));
             assertTrue(second.startsWith("hello c2 from "), second);
             long pid = Long.parseLong(second.substring("hello c2 from ".length()));
+            assertEquals(head, pid, "the spare on the control socket became g2's daemon");
             assertNotEquals(first, second.replace("c2", "c1"), "another process serves the new group");
             String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
             assertTrue(cmdline.contains("-namespace ns -id c2 -address " + containerd), cmdline);
@@ -172,6 +179,12 @@ class ShimFrameTest {
             ControlCodec.Response joined = forwardedStart(control, containerd, "c3", b3);
             assertEquals(0, joined.status(), new String(joined.stderr()));
             assertEquals(r.stdoutText(), new String(joined.stdout()));
+
+            // the understudy took the control socket over: the next new group adopts it
+            ControlCodec.Response third = forwardedStart(control, containerd, "c4", b4);
+            assertEquals(0, third.status(), new String(third.stderr()));
+            clients.add(TtrpcClient.connect(new String(third.stdout())));
+            assertEquals("hello c4 from " + understudy, hello(clients.get(2)));
         } finally {
             for (TtrpcClient c : clients) {
                 try {
@@ -186,6 +199,43 @@ class ShimFrameTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (Files.exists(control) && System.nanoTime() < deadline) Thread.sleep(100);
         assertFalse(Files.exists(control), "the idle spare removed the control socket");
+        Map<Boolean, List<Long>> left = spares(containerd);
+        while ((!left.get(true).isEmpty() || !left.get(false).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            left = spares(containerd);
+        }
+        assertEquals(Map.of(true, List.of(), false, List.of()), left, "the idle spare's understudy left with it");
+    }
+
+    /** Waits until {@code n} spare processes of this containerd address run; see {@link #spares}. */
+    private static Map<Boolean, List<Long>> awaitSpares(String containerd, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Map<Boolean, List<Long>> found = spares(containerd);
+            if (found.get(true).size() + found.get(false).size() == n) return found;
+            if (System.nanoTime() > deadline) throw new AssertionError("expected " + n + " spares, found " + found);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Spare processes of this containerd address (their argv ends in "spare"), keyed by: is it an understudy. */
+    private static Map<Boolean, List<Long>> spares(String containerd) throws java.io.IOException {
+        Map<Boolean, List<Long>> out = new java.util.HashMap<>(Map.of(true, new ArrayList<>(), false, new ArrayList<>()));
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(q -> q.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                String cmdline, environ;
+                try {
+                    cmdline = Files.readString(p.resolve("cmdline"), StandardCharsets.ISO_8859_1);
+                    environ = Files.readString(p.resolve("environ"), StandardCharsets.ISO_8859_1);
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                if (!cmdline.contains("\0-address\0" + containerd + "\0") || !cmdline.endsWith("\0spare\0")) continue;
+                boolean understudy = ("\0" + environ).contains("\0" + Understudy.CUE_VARIABLE + "=");
+                out.get(understudy).add(Long.parseLong(p.getFileName().toString()));
+            }
+        }
+        return out;
     }
 
     private static Path bundle(Path dir, String name, String group) throws java.io.IOException {
