@@ -29,7 +29,8 @@ final class Understudy {
     private final int pid;
     private int cueFd;
 
-    private Understudy(int pid, int cueFd) {
+    /** An understudy already spawned, cued through {@code cueFd} (the write end of its pipe). */
+    Understudy(int pid, int cueFd) {
         this.pid = pid;
         this.cueFd = cueFd;
     }
