@@ -23,7 +23,9 @@ JAVA_SPEC := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>
 # -Xms must stay as trained: the AOT cache's archived heap needs that much to load.
 JVM_OPTS = -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m -Xmx128m \
   -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
-  -Xlog:disable --enable-native-access=ALL-UNNAMED $(UNSAFE_OPT) $(EXIT_OPT) $(TRIM_OPT) $(REPLAY_OPT)
+  -Xlog:disable --enable-native-access=ALL-UNNAMED $(UNSAFE_OPT) $(EXIT_OPT) $(TRIM_OPT)
+# added by the launcher for a spare's JVM only (docs/launcher.md, "Spare daemons")
+SPARE_JVM_OPTS = $(REPLAY_OPT)
 # At exit the JVM waits up to 300 ms for threads blocked in native calls (the reaper's waitid, the
 # stdio loop's epoll_wait): a daemon would outlive containerd's Shutdown by that much. Not waiting is
 # safe here (those threads only ever block); the flag exists from JDK 24 on, so it is probed.
@@ -33,10 +35,12 @@ EXIT_OPT := $(shell $(JAVA_HOME)/bin/java -XX:UserThreadWaitAttemptsAtExit=0 -ve
 TRIM_OPT := $(shell $(JAVA_HOME)/bin/java -XX:TrimNativeHeapInterval=2000 -version >/dev/null 2>&1 && echo -XX:TrimNativeHeapInterval=2000)
 # A JDK 25 AOT cache also lists the methods the training run compiled, and by default every JVM
 # compiles them all at start-up: ~200 ms of CPU per JVM here (of ~500 for a spare's whole warm-up).
-# A spare (docs/launcher.md) boots while containers are being started, and its rehearsal compiles
-# what a container needs anyway; on back-to-back group-scope starts not replaying was the faster
-# (median start ratio to the Go shim 2.2-2.3 -> 1.6-1.8 with two spares). The training's profiles
-# still help (8 rounds against 1: 1.73 against 1.86, mean of 5 runs). Probed: the flag is JDK 25's.
+# Spares (docs/launcher.md) boot while containers are being started, back to back on a busy node:
+# there that CPU is what is short, and without the replay group-scope starts were faster (median
+# start ratio to the Go shim 2.2-2.3 -> 1.6-1.9 with two spares; the training's profiles still help,
+# 8 rounds against 1: 1.73 against 1.86, mean of 5 runs). Every other JVM replays it: a daemon's
+# rarely run calls (exec, kill, delete) would otherwise stay interpreted for their first ~200 runs.
+# Probed: the flag is JDK 25's.
 REPLAY_OPT := $(shell $(JAVA_HOME)/bin/java -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -version >/dev/null 2>&1 && echo -XX:-AOTReplayTraining)
 # JDK 24+ warns on stderr when protobuf uses sun.misc.Unsafe
 UNSAFE_OPT := $(shell [ "$(JAVA_SPEC)" -ge 24 ] 2>/dev/null && echo --sun-misc-unsafe-memory-access=allow)
@@ -59,7 +63,8 @@ LAUNCHER_CFLAGS = -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 LAUNCHER_DIR = target/launcher
 # $(call compile-launcher,output): the launcher for this PREFIX (java, lib dir, its own bin dir, JVM options)
 compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/java"' -DLAUNCHER_LIBDIR='"$(LIBDIR)"' \
-	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' -o $(1) $(LAUNCHER_SRC)
+	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' \
+	-DLAUNCHER_SPARE_JVM_OPTS='"$(strip $(SPARE_JVM_OPTS))"' -o $(1) $(LAUNCHER_SRC)
 
 .PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace e2e-containerd soak demo clean launcher launcher-test criu
 

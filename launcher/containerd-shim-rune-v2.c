@@ -5,7 +5,8 @@
  * all shim logic stays in Java.
  *
  * Build constants (-D, set by `make install`): LAUNCHER_JAVA, LAUNCHER_LIBDIR, LAUNCHER_BINDIR
- * (where this binary is installed), LAUNCHER_JVM_OPTS (options separated by single spaces).
+ * (where this binary is installed), LAUNCHER_JVM_OPTS (options separated by single spaces), and
+ * optionally LAUNCHER_SPARE_JVM_OPTS (added for a spare's JVM only).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,10 @@
 #define LAUNCHER_LIBDIR "/nonexistent/lib"
 #define LAUNCHER_BINDIR "/nonexistent/bin"
 #define LAUNCHER_JVM_OPTS "-Xa"
+#define LAUNCHER_SPARE_JVM_OPTS "-Xs"
+#endif
+#ifndef LAUNCHER_SPARE_JVM_OPTS
+#define LAUNCHER_SPARE_JVM_OPTS ""
 #endif
 #if !defined(LAUNCHER_JAVA) || !defined(LAUNCHER_LIBDIR) || !defined(LAUNCHER_BINDIR) || !defined(LAUNCHER_JVM_OPTS)
 #error "build with -DLAUNCHER_JAVA, -DLAUNCHER_LIBDIR, -DLAUNCHER_BINDIR and -DLAUNCHER_JVM_OPTS (see the Makefile)"
@@ -476,17 +481,31 @@ static void spare_priority(const struct flags *f) {
     if (strcmp(f->action, SPARE_ACTION) == 0) (void)setpriority(PRIO_PROCESS, 0, SPARE_NICE);
 }
 
-_Noreturn static void exec_jvm(int argc, char *argv[]) {
-    static char opts[] = LAUNCHER_JVM_OPTS;
-    char *av[sizeof opts + 5 + (size_t)argc];
+/* Splits opts (modified) at single spaces into av from n; returns the next free index. */
+static size_t split_opts(char *av[], size_t n, char *opts) {
+    for (char *save, *o = strtok_r(opts, " ", &save); o; o = strtok_r(NULL, " ", &save)) av[n++] = o;
+    return n;
+}
+
+/* The JVM's argv: java, the options (a spare's own after the common ones: the Makefile's
+ * SPARE_JVM_OPTS, why there), class path, main class, this program's arguments. Returns argc. */
+static size_t jvm_argv(char *av[], char *opts, char *spare_opts, bool spare, int argc, char *argv[]) {
     size_t n = 0;
     av[n++] = LAUNCHER_JAVA;
-    for (char *save, *o = strtok_r(opts, " ", &save); o; o = strtok_r(NULL, " ", &save)) av[n++] = o;
+    n = split_opts(av, n, opts);
+    if (spare) n = split_opts(av, n, spare_opts);
     av[n++] = "-cp";
     av[n++] = LAUNCHER_LIBDIR "/*";
     av[n++] = MAIN_CLASS;
     for (int i = 1; i < argc; i++) av[n++] = argv[i];
     av[n] = NULL;
+    return n;
+}
+
+_Noreturn static void exec_jvm(int argc, char *argv[], bool spare) {
+    static char opts[] = LAUNCHER_JVM_OPTS, spare_opts[] = LAUNCHER_SPARE_JVM_OPTS;
+    char *av[sizeof opts + sizeof spare_opts + 5 + (size_t)argc];
+    jvm_argv(av, opts, spare_opts, spare, argc, argv);
     /* `start` runs the daemon through this launcher again */
     setenv("CONTAINERD_SHIM_RUNE_LAUNCHER", LAUNCHER_BINDIR "/containerd-shim-rune-v2", 1);
     execv(LAUNCHER_JAVA, av);
@@ -524,6 +543,7 @@ static void try_daemon(int argc, char *argv[], const struct flags *f, struct inp
 int main(int argc, char *argv[]) {
     struct flags f;
     struct input in = {0};
+    bool spare = false;
     if (argc >= 1 && parse_flags(argc - 1, argv + 1, &f) == 0 && !f.version) {
         bool start = strcmp(f.action, "start") == 0, del = strcmp(f.action, "delete") == 0;
         /* nothing to clean up is answered here first: the daemon on the control socket may be a
@@ -531,10 +551,11 @@ int main(int argc, char *argv[]) {
         if (del && fast_delete(&f) == 0) return 0;
         if (start || del) try_daemon(argc, argv, &f, &in);
         spare_priority(&f);
+        spare = strcmp(f.action, SPARE_ACTION) == 0;
     }
     if (in.read && replay_stdin(&in) != 0) {
         fprintf(stderr, "containerd-shim-rune-v2: cannot replay stdin: %s\n", strerror(errno));
         return 1;
     }
-    exec_jvm(argc, argv);
+    exec_jvm(argc, argv, spare);
 }

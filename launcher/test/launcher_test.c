@@ -288,6 +288,25 @@ static void test_spare_priority(void) {
     }
 }
 
+/* the JVM's argv: the common options for every action, a spare's own only for a spare */
+static void test_jvm_argv(void) {
+    char *args[] = {"containerd-shim-rune-v2", "-namespace", "ns", "spare"};
+    char opts[] = "-Xa -Xb", spare_opts[] = "-Xs";
+    char *av[16];
+    CHECK(jvm_argv(av, opts, spare_opts, true, 4, args) == 10);
+    const char *want[] = {LAUNCHER_JAVA, "-Xa", "-Xb", "-Xs", "-cp", LAUNCHER_LIBDIR "/*", MAIN_CLASS, "-namespace", "ns", "spare"};
+    for (int i = 0; i < 10; i++) CHECK(strcmp(av[i], want[i]) == 0);
+    CHECK(av[10] == NULL);
+
+    char opts2[] = "-Xa -Xb", spare_opts2[] = "-Xs";
+    args[3] = "start";
+    CHECK(jvm_argv(av, opts2, spare_opts2, false, 4, args) == 9);
+    CHECK(strcmp(av[2], "-Xb") == 0 && strcmp(av[3], "-cp") == 0 && strcmp(av[8], "start") == 0 && av[9] == NULL);
+
+    char none[] = "", empty_spare[] = "";
+    CHECK(jvm_argv(av, none, empty_spare, true, 1, args) == 4 && strcmp(av[1], "-cp") == 0 && av[4] == NULL);
+}
+
 /* a server in a child process: sends `reply` (len bytes) after reading the request, then exits */
 static pid_t serve(const char *path, uid_t uid, const void *reply, size_t len) {
     int ready[2];
@@ -356,6 +375,7 @@ int main(void) {
     test_bundle_files();
     test_replay();
     test_spare_priority();
+    test_jvm_argv();
     test_daemon_exchange();
     printf("launcher-test: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
