@@ -20,10 +20,18 @@ JAVA_SPEC := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>
 # -Xlog:disable: containerd reads start's stdout+stderr as the address, so the JVM must print nothing.
 # ArchiveRelocationMode=0 maps the start-up cache at its preferred address: its pages then stay
 # clean and shared between the daemons (relocating them makes ~10 MB private per daemon).
-# -Xms must stay as trained: the AOT cache's archived heap needs that much to load.
-JVM_OPTS = -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m -Xmx128m \
-  -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
+# -Xms4m: the AOT cache's archived heap (1.5 MB) must fit in the initial heap (2m fails to load it);
+# 8m made a namespace daemon ~0.9 MB bigger for nothing (its old generation holds ~5.5 MB).
+# memlimit: a C1 compilation may use at most 2 MB of scratch memory. Four methods need more (6-7 MB
+# each: protobuf's MessageSchema serializer/parser switches and the JDK's class-file StackMapGenerator);
+# they stay interpreted. Their scratch chunks otherwise stayed with the daemon for up to 5 s after each
+# compile (the JVM's chunk pool), 5 MB of a namespace daemon's ~64 right after a burst of starts.
+JVM_OPTS = -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms4m -Xmx128m \
+  -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 $(MEMLIMIT_OPT) \
   -Xlog:disable --enable-native-access=ALL-UNNAMED $(UNSAFE_OPT) $(EXIT_OPT) $(TRIM_OPT)
+# probed: an older JDK prints its parse error on stdout, where start's answer goes
+MEMLIMIT_OPT := $(shell $(JAVA_HOME)/bin/java -XX:CompileCommand=quiet '-XX:CompileCommand=memlimit,*.*,2M' -version 2>&1 \
+  | grep -q rror || echo '-XX:CompileCommand=quiet -XX:CompileCommand=memlimit,*.*,2M')
 # added by the launcher for a spare's JVM only (docs/launcher.md, "Spare daemons")
 SPARE_JVM_OPTS = $(REPLAY_OPT)
 # At exit the JVM waits up to 300 ms for threads blocked in native calls (the reaper's waitid, the
@@ -66,7 +74,10 @@ compile-launcher = $(CC) $(LAUNCHER_CFLAGS) -DLAUNCHER_JAVA='"$(JAVA_HOME)/bin/j
 	-DLAUNCHER_BINDIR='"$(BINDIR)"' -DLAUNCHER_JVM_OPTS='"$(strip $(JVM_OPTS) $(CACHE_USE))"' \
 	-DLAUNCHER_SPARE_JVM_OPTS='"$(strip $(SPARE_JVM_OPTS))"' -o $(1) $(LAUNCHER_SRC)
 
-.PHONY: all build install uninstall test unit-test e2e-test e2e-test-namespace e2e-containerd soak demo clean launcher launcher-test criu
+print-jvm-opts:
+	@echo '$(JVM_OPTS)'
+
+.PHONY: print-jvm-opts all build install uninstall test unit-test e2e-test e2e-test-namespace e2e-containerd soak demo clean launcher launcher-test criu
 
 all: build
 
