@@ -203,12 +203,12 @@ class CheckpointTest extends E2eTestBase {
             return new ContentStore(false, null, null, false, null, null, null, false, List.of(), teardown(rt, id).clean());
         }
         Outcome.Norm n = norm(nid, id);
-        Counter.Reading beforeDump = counter.read();
+        Counter.Reading beforeDump = counter.current();
         CmdResult ck = ctr.exec(Duration.ofSeconds(120), List.of("task", "checkpoint", id));
         if (!ck.ok()) printCriuErrors(rt, id);
         String image = ck.stdout().strip();
         String status = ctr.taskStatus(id);
-        Counter.Reading after = counter.read();
+        Counter.Reading after = counter.current();
         boolean keptCounting = resumed(after, counter.awaitChange(after));
         removeTask(id);
         Poll.sleep(Duration.ofMillis(300));
@@ -285,7 +285,7 @@ class CheckpointTest extends E2eTestBase {
             ck = c.ok() ? "ok" : "failed " + n.apply(c.error());
             if (!c.ok()) printCriuErrors(rt, id);
         }
-        Counter.Reading beforeDump = counter.read();
+        Counter.Reading beforeDump = counter.current();
         String status = ctr.awaitStatus(id, "STOPPED", Duration.ofSeconds(15));
         events.awaitTopic(id, "/tasks/exit", Duration.ofSeconds(5));
         List<String> exitEvents = eventsOf(id, n).stream().filter(e -> e.startsWith("/tasks/exit")).toList();
@@ -442,8 +442,10 @@ class CheckpointTest extends E2eTestBase {
         Outcome.Norm n = norm(id);
         CmdResult ck = ctr.exec(Duration.ofSeconds(120), List.of("task", "checkpoint", id));
         String status = ctr.taskStatus(id);
-        Counter.Reading after = counter.read();
-        boolean countsOn = resumed(after, counter.awaitChange(after));
+        Counter.Reading after = counter.current();
+        Counter.Reading next = counter.awaitChange(after);
+        boolean countsOn = resumed(after, next);
+        if (!countsOn) System.err.println("[e2e] " + rt + " " + id + ": counter after the checkpoint " + after + ", then " + next);
         CheckpointImages.remove(ctr, ck.stdout().strip());
         System.err.println("[e2e] " + rt + " checkpoint with a terminal: " + ck);
         if (!ck.ok()) printCriuErrors(rt, id);

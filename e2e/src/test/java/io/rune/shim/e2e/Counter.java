@@ -38,6 +38,14 @@ record Counter(Path file) {
         }
     }
 
+    /**
+     * The current reading of a running counter: a single read can fall between the shell's truncate
+     * and its write and see nothing, and a baseline of null makes any later comparison fail.
+     */
+    Reading current() {
+        return await(Duration.ofSeconds(5), r -> true);
+    }
+
     /** The first reading that satisfies done within the timeout, else the last one seen (may be null). */
     Reading await(Duration timeout, Predicate<Reading> done) {
         return Poll.until(timeout, Duration.ofMillis(50), this::read, r -> r != null && done.test(r));
