@@ -75,12 +75,8 @@ final class SpareControl implements ControlServer.Handler {
         lastActivity = System.nanoTime();
         if (state != State.WAITING) return;
         long t0 = System.nanoTime();
-        int control = -1, nice = 0;
+        int control = -1;
         try {
-            // at nice 0 for the spawn: posix_spawn waits for the child's exec, and a niced child on a
-            // node busy starting containers got there 50-70 ms late (the launcher nices the new spare)
-            nice = ThreadNice.current();
-            if (nice != 0) ThreadNice.set(0, 0);
             control = Posix.dup(0);
             understudy = Understudy.spawn(manager.relaunch(), own, control, controlInode, idle, env);
             understudySpawnNanos = System.nanoTime() - t0;
@@ -89,13 +85,6 @@ final class SpareControl implements ControlServer.Handler {
             LOG.info("call=spare no understudy: {}", e.getMessage());
         } finally {
             Posix.closeQuietly(control);
-            if (nice != 0) {
-                try {
-                    ThreadNice.set(0, nice);
-                } catch (IOException e) {
-                    LOG.info("call=spare priority not restored: {}", e.getMessage());
-                }
-            }
         }
     }
 
